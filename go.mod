@@ -3,6 +3,7 @@ module github.com/openbeian/beian
 go 1.26.8
 
 require (
+	github.com/6tail/lunar-go v1.4.7 // indirect
 	github.com/dustin/go-humanize v1.1.0 // indirect
 	github.com/google/uuid v1.6.0 // indirect
 	github.com/jackc/pgpassfile v1.0.0 // indirect
