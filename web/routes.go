@@ -1,0 +1,39 @@
+package web
+
+import (
+	"io/fs"
+	"net/http"
+
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// routes is the composition root of every URL the server answers. Health
+// probes and metrics sit outside sessions and CSRF protection so that load
+// balancers and Prometheus reach them cheaply. The mux is flat (no nested
+// muxes) so that the matched pattern is visible to the metrics middleware.
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+
+	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.HandleFunc("GET /readyz", s.readyz)
+	mux.Handle("GET /metrics", promhttp.HandlerFor(s.cfg.Registry, promhttp.HandlerOpts{Registry: s.cfg.Registry}))
+	static, _ := fs.Sub(assets, "static")
+	mux.Handle("GET /static/", http.StripPrefix("/static/", staticFiles(static)))
+
+	csrf := http.NewCrossOriginProtection()
+	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.renderStatus(w, r, http.StatusForbidden, "error.cross_origin")
+	}))
+	page := func(pattern string, h http.HandlerFunc) {
+		mux.Handle(pattern, s.sessions.LoadAndSave(csrf.Handler(h)))
+	}
+	page("GET /{$}", s.landing)
+	page("GET /login", s.loginForm)
+	page("POST /login", s.login)
+	page("POST /logout", s.logout)
+	page("GET /lang/{lang}", s.switchLang)
+	page("GET /home", s.requireUser(s.home))
+	page("/", s.notFound)
+
+	return s.requestID(s.observe(s.recoverPanics(securityHeaders(mux))))
+}
