@@ -225,6 +225,12 @@ type Subject struct {
 	// LegalRepresentative is the name on the certificate (法定代表人 /
 	// 负责人), against which the principal is checked.
 	LegalRepresentative string `json:"legal_representative,omitempty"`
+	// LegalRepresentativeCertificateType is the type of the legal
+	// representative's identity certificate. It matters when the legal
+	// representative is not the principal: several bureaus let a foreign or
+	// non-mainland legal representative authorize a mainland principal where
+	// they otherwise insist on the legal representative (spec §6.3.2).
+	LegalRepresentativeCertificateType CertificateType `json:"legal_representative_certificate_type,omitempty"`
 	Principal           Person `json:"principal"` // 主体负责人
 	Remark              string `json:"remark,omitempty"`
 }
