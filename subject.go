@@ -231,8 +231,8 @@ type Subject struct {
 	// non-mainland legal representative authorize a mainland principal where
 	// they otherwise insist on the legal representative (spec §6.3.2).
 	LegalRepresentativeCertificateType CertificateType `json:"legal_representative_certificate_type,omitempty"`
-	Principal           Person `json:"principal"` // 主体负责人
-	Remark              string `json:"remark,omitempty"`
+	Principal                          Person          `json:"principal"` // 主体负责人
+	Remark                             string          `json:"remark,omitempty"`
 }
 
 // PrincipalIsLegalRep reports whether the subject's responsible person is
