@@ -54,12 +54,12 @@ type ReturnCode int
 
 // Return codes with their own meaning for callers. See ReturnCode.Text for all of them.
 const (
-	ReturnOK            ReturnCode = 0   // 操作成功
-	ReturnDownloadDone  ReturnCode = 1   // 操作成功，数据已经下载完毕
-	ReturnNoData        ReturnCode = 2   // 目前服务器端没有可以下载的数据
-	ReturnMoreData      ReturnCode = 3   // 服务器端数据需要下载，请继续调用本接口进行下载
-	ReturnSequenceGap   ReturnCode = 14  // 本次上载没有受理，请首先上载漏报的数据
-	ReturnOther         ReturnCode = 999 // 其他错误
+	ReturnOK           ReturnCode = 0   // 操作成功
+	ReturnDownloadDone ReturnCode = 1   // 操作成功，数据已经下载完毕
+	ReturnNoData       ReturnCode = 2   // 目前服务器端没有可以下载的数据
+	ReturnMoreData     ReturnCode = 3   // 服务器端数据需要下载，请继续调用本接口进行下载
+	ReturnSequenceGap  ReturnCode = 14  // 本次上载没有受理，请首先上载漏报的数据
+	ReturnOther        ReturnCode = 999 // 其他错误
 )
 
 var returnCodes = map[ReturnCode]codeInfo{

@@ -154,4 +154,3 @@ func ParseSequences(values []string) []int64 {
 	slices.Sort(out)
 	return out
 }
-

@@ -39,13 +39,13 @@ const CompressionZip CompressionFormat = 0
 // Errors of the payload pipeline. Each returned error wraps one of them (errors.Is works) and
 // says what failed.
 var (
-	ErrBase64      = errors.New("miit: payload is not valid base64")
-	ErrDecrypt     = errors.New("miit: payload decryption failed")
+	ErrBase64       = errors.New("miit: payload is not valid base64")
+	ErrDecrypt      = errors.New("miit: payload decryption failed")
 	ErrHashMismatch = errors.New("miit: payload hash mismatch")
-	ErrZip         = errors.New("miit: payload is not a valid zip")
-	ErrTooLarge    = errors.New("miit: payload too large")
-	ErrUnsupported = errors.New("miit: unsupported payload algorithm")
-	ErrFileName    = errors.New("miit: invalid payload file name")
+	ErrZip          = errors.New("miit: payload is not a valid zip")
+	ErrTooLarge     = errors.New("miit: payload too large")
+	ErrUnsupported  = errors.New("miit: unsupported payload algorithm")
+	ErrFileName     = errors.New("miit: invalid payload file name")
 )
 
 // HashMismatchError is returned (wrapped as ErrHashMismatch) when beianInfoHash does not match
