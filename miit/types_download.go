@@ -120,7 +120,7 @@ type BASJBaxxZtXx struct {
 	// 企业系统备案主体信息记录ID，该ID由企业系统生成
 	//
 	// XSD <IspZtid> 0..1; xs:long minInclusive=1.
-	IspZtid *int64 `xml:"IspZtid,omitempty"`
+	ISPZtid *int64 `xml:"IspZtid,omitempty"`
 	// ICP备案主体信息记录ID，该ID由省系统生成。备案完成后的操作，均可使用本ID进行标识
 	//
 	// XSD <Ztid> 1..1; xs:long minInclusive=1.
@@ -269,11 +269,11 @@ type BASJBaxxZtXxFzr struct {
 	// MSN账号
 	//
 	// XSD <Msn> 0..1; xs:string maxLength=128 minLength=6. Empty means absent.
-	Msn string `xml:"Msn,omitempty"`
+	MSN string `xml:"Msn,omitempty"`
 	// QQ账号
 	//
 	// XSD <Qq> 0..1; xs:string maxLength=128 minLength=5. Empty means absent.
-	Qq string `xml:"Qq,omitempty"`
+	QQ string `xml:"Qq,omitempty"`
 	// 负责人证件号码
 	//
 	// XSD <Fzr_zjhm> 0..1; xs:string maxLength=255 minLength=1. Empty means absent.
@@ -291,7 +291,7 @@ type BASJBaxxWzXx struct {
 	// 企业系统备案网站信息记录ID，该ID由企业系统生成
 	//
 	// XSD <IspWzid> 0..1; xs:long minInclusive=1.
-	IspWzid *int64 `xml:"IspWzid,omitempty"`
+	ISPWzid *int64 `xml:"IspWzid,omitempty"`
 	// ICP备案网站信息记录ID，该ID由省系统生成。备案完成后的操作，均可使用本ID进行标识
 	//
 	// XSD <Wzid> 1..1; xs:long minInclusive=1.
@@ -369,7 +369,7 @@ type BASJBaxxWzXxNrlxNrlxXx struct {
 	// 内容类型ID，参见内容类型代码表
 	//
 	// XSD <Nrlx_id> 1..1; xs:long maxInclusive=64 minInclusive=1.
-	NrlxId int64 `xml:"Nrlx_id"`
+	NrlxID int64 `xml:"Nrlx_id"`
 	// 前置审批号
 	//
 	// XSD <Qzsph> 1..1; xs:string maxLength=512 minLength=1.
@@ -390,7 +390,7 @@ type BASJBaxxWzXxFwnr struct {
 	// 网站服务内容ID，参见服务内容代码表
 	//
 	// XSD <Fwnr_id> 1..64; xs:long minInclusive=1 maxInclusive=64.
-	FwnrId []int64 `xml:"Fwnr_id"`
+	FwnrID []int64 `xml:"Fwnr_id"`
 }
 
 // BASJBaxxWzXxYylb is the content of the <Yylb> element: 网站语言类别
@@ -404,7 +404,7 @@ type BASJBaxxWzXxYylb struct {
 	// 网站语言类别ID，参见网站语言类别代码表
 	//
 	// XSD <Yylb_id> 1..256; xs:long minInclusive=1 maxInclusive=64.
-	YylbId []int64 `xml:"Yylb_id"`
+	YylbID []int64 `xml:"Yylb_id"`
 }
 
 // BASJBaxxWzXxYmXx is the content of the <Ym_xx> element: 域名信息
@@ -416,7 +416,7 @@ type BASJBaxxWzXxYmXx struct {
 	// 企业系统备案网站域名信息记录ID，该ID由企业系统生成
 	//
 	// XSD <IspYmid> 0..1; xs:long minInclusive=1.
-	IspYmid *int64 `xml:"IspYmid,omitempty"`
+	ISPYmid *int64 `xml:"IspYmid,omitempty"`
 	// ICP备案网站域名信息记录ID，该ID由省系统生成。备案完成后的操作，均可使用本ID进行标识
 	//
 	// XSD <Ymid> 1..1; xs:long minInclusive=1.
@@ -436,7 +436,7 @@ type BASJBaxxWzXxJrXx struct {
 	// 企业系统备案网站接入信息记录ID，该ID由企业系统生成
 	//
 	// XSD <IspJrid> 0..1; xs:long minInclusive=1.
-	IspJrid *int64 `xml:"IspJrid,omitempty"`
+	ISPJrid *int64 `xml:"IspJrid,omitempty"`
 	// ICP备案网站接入信息记录ID，该ID由省系统生成。备案完成后的操作，均可使用本ID进行标识
 	//
 	// XSD <Jrid> 1..1; xs:long minInclusive=1.
@@ -456,7 +456,7 @@ type BASJBaxxWzXxJrXx struct {
 	// Ip地址信息
 	//
 	// XSD <Ip_xx> 1..unbounded; xs:all.
-	IpXx []BASJBaxxWzXxJrXxIpXx `xml:"Ip_xx"`
+	IPXx []BASJBaxxWzXxJrXxIPXx `xml:"Ip_xx"`
 }
 
 // BASJBaxxWzXxJrXxWzfb is the content of the <Wzfb> element: 服务器放置地点
@@ -485,16 +485,16 @@ type BASJBaxxWzXxJrXxWzjrfs struct {
 	Jrfs []int64 `xml:"Jrfs"`
 }
 
-// BASJBaxxWzXxJrXxIpXx is the content of the <Ip_xx> element: Ip地址信息
+// BASJBaxxWzXxJrXxIPXx is the content of the <Ip_xx> element: Ip地址信息
 //
 // XSD path DownloadData/ICP/BASJ/Baxx/Wz_xx/Jr_xx/Ip_xx (xs:all).
 // The same structure is used at:
-//   - DownloadData/SJTB/ICP/Baxx/Wz_xx/Jr_xx/Ip_xx (SJTBICPBaxxWzXxJrXxIpXx)
-type BASJBaxxWzXxJrXxIpXx struct {
+//   - DownloadData/SJTB/ICP/Baxx/Wz_xx/Jr_xx/Ip_xx (SJTBICPBaxxWzXxJrXxIPXx)
+type BASJBaxxWzXxJrXxIPXx struct {
 	// 企业系统备案网站IP信息记录ID，该ID由企业系统生成
 	//
 	// XSD <IspIpid> 0..1; xs:long minInclusive=1.
-	IspIpid *int64 `xml:"IspIpid,omitempty"`
+	ISPIpid *int64 `xml:"IspIpid,omitempty"`
 	// ICP备案网站IP信息记录ID，该ID由省系统生成。备案完成后的操作，均可使用本ID进行标识
 	//
 	// XSD <Ipid> 1..1; xs:long minInclusive=1.
@@ -535,11 +535,11 @@ type BASJBaxxWzXxWzFzr struct {
 	// MSN账号
 	//
 	// XSD <Msn> 0..1; xs:string maxLength=128 minLength=6. Empty means absent.
-	Msn string `xml:"Msn,omitempty"`
+	MSN string `xml:"Msn,omitempty"`
 	// QQ账号
 	//
 	// XSD <Qq> 0..1; xs:string maxLength=128 minLength=5. Empty means absent.
-	Qq string `xml:"Qq,omitempty"`
+	QQ string `xml:"Qq,omitempty"`
 	// 负责人证件类型
 	//
 	// XSD <Fzr_zjlx> 0..1; xs:long minInclusive=1 maxInclusive=999.
@@ -713,7 +713,7 @@ type FFJRHMDFfjrxx struct {
 	// 记录标识，由省系统生成
 	//
 	// XSD <Id> 1..1; xs:long minInclusive=1.
-	Id int64 `xml:"Id"`
+	ID int64 `xml:"Id"`
 	// 域名
 	//
 	// XSD <Ym> 1..1; xs:string minLength=4 maxLength=128.
@@ -721,7 +721,7 @@ type FFJRHMDFfjrxx struct {
 	// IP地址
 	//
 	// XSD <Ip> 1..1; xs:long minInclusive=1 maxInclusive=4294967295.
-	Ip IPv4 `xml:"Ip"`
+	IP IPv4 `xml:"Ip"`
 	// 直接接入者ID，见报备单位信息表
 	//
 	// XSD <Zjjrz> 1..1; xs:long minInclusive=1.
@@ -757,7 +757,7 @@ type WBAWZLBWbawzXx struct {
 	// 记录标识，由省系统生成
 	//
 	// XSD <Id> 1..1; xs:long minInclusive=1.
-	Id int64 `xml:"Id"`
+	ID int64 `xml:"Id"`
 	// 网站域名名称
 	//
 	// XSD <Wzym_mc> 1..1; xs:string maxLength=128 minLength=1.
@@ -1047,11 +1047,11 @@ type HSRWBaxxZtXxFzr struct {
 	// MSN账号
 	//
 	// XSD <Msn> 0..1; xs:string maxLength=128 minLength=6. Empty means absent.
-	Msn string `xml:"Msn,omitempty"`
+	MSN string `xml:"Msn,omitempty"`
 	// QQ账号
 	//
 	// XSD <Qq> 0..1; xs:string maxLength=128 minLength=5. Empty means absent.
-	Qq string `xml:"Qq,omitempty"`
+	QQ string `xml:"Qq,omitempty"`
 	// 负责人证件类型
 	//
 	// XSD <Fzr_zjlx> 0..1; xs:long minInclusive=1 maxInclusive=999.
@@ -1149,7 +1149,7 @@ type HSRWBaxxWzXxJrXx struct {
 	// Ip地址信息
 	//
 	// XSD <Ip_xx> 1..unbounded; xs:all.
-	IpXx []HSRWBaxxWzXxJrXxIpXx `xml:"Ip_xx"`
+	IPXx []HSRWBaxxWzXxJrXxIPXx `xml:"Ip_xx"`
 	// 自行备案：ICP报备用户id
 	// 代为备案：ISP报备单位id
 	//
@@ -1161,10 +1161,10 @@ type HSRWBaxxWzXxJrXx struct {
 	Bbyhlx int64 `xml:"Bbyhlx"`
 }
 
-// HSRWBaxxWzXxJrXxIpXx is the content of the <Ip_xx> element: Ip地址信息
+// HSRWBaxxWzXxJrXxIPXx is the content of the <Ip_xx> element: Ip地址信息
 //
 // XSD path DownloadData/ICP/HSRW/Baxx/Wz_xx/Jr_xx/Ip_xx (xs:all).
-type HSRWBaxxWzXxJrXxIpXx struct {
+type HSRWBaxxWzXxJrXxIPXx struct {
 	// ICP备案网站IP地址信息记录ID，该ID由省系统生成
 	//
 	// XSD <Ipid> 1..1; xs:long minInclusive=1.
@@ -1436,7 +1436,7 @@ type IPBAJGLyjg struct {
 	// 省系统生成的来源信息id，当新增备案失败时，此节点不存在
 	//
 	// XSD <Id> 0..1; xs:long minInclusive=1.
-	Id *int64 `xml:"Id,omitempty"`
+	ID *int64 `xml:"Id,omitempty"`
 	// 操作类型：
 	// 新增1；
 	// 修改2；
@@ -1447,7 +1447,7 @@ type IPBAJGLyjg struct {
 	// 企业系统IP来源信息记录ID，该ID由企业系统生成，当新增备案时此节点存在
 	//
 	// XSD <IspId> 0..1; xs:long minInclusive=1.
-	IspId *int64 `xml:"IspId,omitempty"`
+	ISPID *int64 `xml:"IspId,omitempty"`
 	// 备注
 	//
 	// XSD <Bz> 0..1; xs:string. Empty means absent.
@@ -1487,11 +1487,11 @@ type IPBAJGLyjgJgxxXgsj struct {
 	// 省系统生成的IP分配信息id
 	//
 	// XSD <Id> 0..1; xs:long minInclusive=1.
-	Id *int64 `xml:"Id,omitempty"`
+	ID *int64 `xml:"Id,omitempty"`
 	// 企业系统IP分配信息记录ID，该ID由企业系统生成
 	//
 	// XSD <IspId> 0..1; xs:long minInclusive=1.
-	IspId *int64 `xml:"IspId,omitempty"`
+	ISPID *int64 `xml:"IspId,omitempty"`
 	// 起始IP
 	//
 	// XSD <Qsip> 1..1; xs:long minInclusive=1 maxInclusive=4294967295.
@@ -1669,7 +1669,7 @@ type YMBAJGJgXx struct {
 	// 部系统生成的域名id，当新增备案失败时，此节点不存在
 	//
 	// XSD <Id> 0..1; xs:long minInclusive=1.
-	Id *int64 `xml:"Id,omitempty"`
+	ID *int64 `xml:"Id,omitempty"`
 	// 操作类型：
 	// 新增1；
 	// 修改2；
@@ -1680,7 +1680,7 @@ type YMBAJGJgXx struct {
 	// 企业系统域名信息记录ID，该ID由企业系统生成，当新增备案时此节点存在
 	//
 	// XSD <IspId> 0..1; xs:long minInclusive=1.
-	IspId *int64 `xml:"IspId,omitempty"`
+	ISPID *int64 `xml:"IspId,omitempty"`
 	// 备注
 	//
 	// XSD <Bz> 0..1; xs:string. Empty means absent.
@@ -1736,7 +1736,7 @@ type JCDMBbdwlbBbdw struct {
 	// 单位标识
 	//
 	// XSD <Id> 1..1; xs:long minInclusive=1.
-	Id int64 `xml:"Id"`
+	ID int64 `xml:"Id"`
 	// 单位名称
 	//
 	// XSD <Dwmc> 1..1; xs:string minLength=1 maxLength=255.
@@ -1884,7 +1884,7 @@ type JCDMJcdmXxDwflDmsDwflXx struct {
 	// 单位分类ID
 	//
 	// XSD <Id> 1..1; xs:long minInclusive=1.
-	Id int64 `xml:"Id"`
+	ID int64 `xml:"Id"`
 	// 单位分类名称
 	//
 	// XSD <Mc> 1..1; xs:string maxLength=64 minLength=1.
@@ -1932,7 +1932,7 @@ type JCDMJcdmXxQyDmsQyXx struct {
 	// 区域代码ID
 	//
 	// XSD <Id> 1..1; xs:long minInclusive=1.
-	Id int64 `xml:"Id"`
+	ID int64 `xml:"Id"`
 	// 区域名称
 	//
 	// XSD <Mc> 1..1; xs:string maxLength=32 minLength=1.
@@ -1972,7 +1972,7 @@ type JCDMJcdmXxYjfkWtflsYjfkWtflXx struct {
 	// 意见分类代码ID
 	//
 	// XSD <Id> 1..1; xs:long minInclusive=1.
-	Id int64 `xml:"Id"`
+	ID int64 `xml:"Id"`
 	// 一级分类名称
 	//
 	// XSD <Fl1> 1..1; xs:string maxLength=128 minLength=1.
@@ -2012,7 +2012,7 @@ type JCDMJcdmXxGjDmsGjDmXx struct {
 	// 标识ID
 	//
 	// XSD <Id> 1..1; xs:long minInclusive=1.
-	Id int64 `xml:"Id"`
+	ID int64 `xml:"Id"`
 	// 运算标识ID
 	//
 	// XSD <Ysid> 1..1; xs:long minInclusive=1.
@@ -2072,7 +2072,7 @@ type JCDMJcdmXxHyflDmsHyflXx struct {
 	// 行业分类代码ID
 	//
 	// XSD <Id> 1..1; xs:long minInclusive=1.
-	Id int64 `xml:"Id"`
+	ID int64 `xml:"Id"`
 	// 行业分类编码
 	//
 	// XSD <Bm> 1..1; xs:string minLength=1 maxLength=10.
@@ -2124,7 +2124,7 @@ type JCDMJcdmXxZjlxDmsZjlxXx struct {
 	// 证件类型代码ID
 	//
 	// XSD <Id> 1..1; xs:long minInclusive=1.
-	Id int64 `xml:"Id"`
+	ID int64 `xml:"Id"`
 	// 证件类型名称
 	//
 	// XSD <Mc> 1..1; xs:string maxLength=64 minLength=1.
@@ -2164,7 +2164,7 @@ type JCDMJcdmXxWzjylxDmsWzjylxXx struct {
 	// 类型代码ID
 	//
 	// XSD <Id> 1..1; xs:long minInclusive=1.
-	Id int64 `xml:"Id"`
+	ID int64 `xml:"Id"`
 	// 运算代码ID
 	//
 	// XSD <Ysid> 1..1; xs:long minInclusive=1.
@@ -2210,7 +2210,7 @@ type JCDMJcdmXxWzfwlxDmsWzfwlxXx struct {
 	// 类型代码ID
 	//
 	// XSD <Id> 1..1; xs:long minInclusive=1.
-	Id int64 `xml:"Id"`
+	ID int64 `xml:"Id"`
 	// 运算代码ID
 	//
 	// XSD <Ysid> 1..1; xs:long minInclusive=1.
@@ -2262,7 +2262,7 @@ type JCDMJcdmXxZxlyDmsZxlyXx struct {
 	// 理由代码ID
 	//
 	// XSD <Id> 1..1; xs:long minInclusive=1.
-	Id int64 `xml:"Id"`
+	ID int64 `xml:"Id"`
 	// 理由内容
 	//
 	// XSD <Nr> 1..1; xs:string maxLength=128 minLength=1.
@@ -2298,7 +2298,7 @@ type JCDMJcdmXxWbaclDmsWbaclXx struct {
 	// 状态id
 	//
 	// XSD <Id> 1..1; xs:long minInclusive=1.
-	Id int64 `xml:"Id"`
+	ID int64 `xml:"Id"`
 	// 状态名称
 	//
 	// XSD <Ztmc> 1..1; xs:string minLength=1 maxLength=128.
@@ -2332,7 +2332,7 @@ type JCDMJcdmXxHsyjDmsHsyj struct {
 	// 核实意见id
 	//
 	// XSD <Id> 1..1; xs:long minInclusive=1.
-	Id int64 `xml:"Id"`
+	ID int64 `xml:"Id"`
 	// 核实意见内容
 	//
 	// XSD <Mc> 1..1; xs:string minLength=1 maxLength=64.
@@ -2382,7 +2382,7 @@ type JCDMJcdmXxFjwjgsDmsFjwjgs struct {
 	// 附件文件格式id
 	//
 	// XSD <Id> 1..1; xs:long minInclusive=1.
-	Id int64 `xml:"Id"`
+	ID int64 `xml:"Id"`
 	// 附件文件格式名称
 	//
 	// XSD <Mc> 1..1; xs:string minLength=1 maxLength=64.
@@ -2418,7 +2418,7 @@ type JCDMJcdmXxFjytlxDmsFjzjlx struct {
 	// 附件用途类型id
 	//
 	// XSD <Id> 1..1; xs:long minInclusive=1.
-	Id int64 `xml:"Id"`
+	ID int64 `xml:"Id"`
 	// 附件用途类型名称
 	//
 	// XSD <Mc> 1..1; xs:string minLength=1 maxLength=64.
@@ -2509,7 +2509,7 @@ type SJTBICPBaxxWzXx struct {
 	// 企业系统备案网站信息记录ID，该ID由企业系统生成
 	//
 	// XSD <IspWzid> 0..1; xs:long minInclusive=1.
-	IspWzid *int64 `xml:"IspWzid,omitempty"`
+	ISPWzid *int64 `xml:"IspWzid,omitempty"`
 	// ICP备案网站信息记录ID，该ID由省系统生成。备案完成后的操作，均可使用本ID进行标识
 	//
 	// XSD <Wzid> 1..1; xs:long minInclusive=1.
@@ -2603,11 +2603,11 @@ type SJTBIPIplyLyxx struct {
 	// IP来源备案记录ID，该ID由省系统生成
 	//
 	// XSD <Id> 1..1; xs:long minInclusive=1.
-	Id int64 `xml:"Id"`
+	ID int64 `xml:"Id"`
 	// IP来源记录ID，该ID由企业系统生成
 	//
 	// XSD <IspId> 1..1; xs:long minInclusive=1.
-	IspId int64 `xml:"IspId"`
+	ISPID int64 `xml:"IspId"`
 	// 报备单位id
 	//
 	// XSD <Bbdwid> 1..1; xs:long minInclusive=1.
@@ -2647,11 +2647,11 @@ type SJTBIPIpfpFpxx struct {
 	// IP分配信息记录ID，该ID由省系统生成
 	//
 	// XSD <Id> 1..1; xs:long minInclusive=1.
-	Id int64 `xml:"Id"`
+	ID int64 `xml:"Id"`
 	// IP分配信息记录ID，该ID由企业系统生成
 	//
 	// XSD <IspId> 1..1; xs:long minInclusive=1.
-	IspId int64 `xml:"IspId"`
+	ISPID int64 `xml:"IspId"`
 	// 所属单位id
 	//
 	// XSD <Bbdwid> 1..1; xs:long minInclusive=1.
@@ -2768,11 +2768,11 @@ type SJTBIPIpgbGbxx struct {
 	// IP广播记录ID，该ID由省系统生成
 	//
 	// XSD <Id> 1..1; xs:long minInclusive=1.
-	Id int64 `xml:"Id"`
+	ID int64 `xml:"Id"`
 	// IP广播记录ID，该ID由企业系统生成
 	//
 	// XSD <IspId> 1..1; xs:long minInclusive=1.
-	IspId int64 `xml:"IspId"`
+	ISPID int64 `xml:"IspId"`
 	// 所属单位id
 	//
 	// XSD <Bbdwid> 1..1; xs:long minInclusive=1.
@@ -2816,11 +2816,11 @@ type SJTBIPZdipZdxx struct {
 	// IP自带记录ID，该ID由省系统生成
 	//
 	// XSD <Id> 1..1; xs:long minInclusive=1.
-	Id int64 `xml:"Id"`
+	ID int64 `xml:"Id"`
 	// IP自带记录ID，该ID由企业系统生成
 	//
 	// XSD <IspId> 1..1; xs:long minInclusive=1.
-	IspId int64 `xml:"IspId"`
+	ISPID int64 `xml:"IspId"`
 	// 所属单位id
 	//
 	// XSD <Bbdwid> 1..1; xs:long minInclusive=1.
@@ -2942,11 +2942,11 @@ type SJTBYMYmxx struct {
 	// 域名备案信息记录ID，该ID由部省系统生成
 	//
 	// XSD <Id> 1..1; xs:long minInclusive=1.
-	Id int64 `xml:"Id"`
+	ID int64 `xml:"Id"`
 	// 企业域名信息记录ID，该ID由企业系统生成
 	//
 	// XSD <IspId> 1..1; xs:long minInclusive=1.
-	IspId int64 `xml:"IspId"`
+	ISPID int64 `xml:"IspId"`
 	// 域名
 	//
 	// XSD <Ym> 1..1; xs:string maxLength=255 minLength=4.
@@ -3118,9 +3118,9 @@ type (
 	// SJTBICPBaxxWzXxJrXxWzjrfs is the content of <Wzjrfs> at DownloadData/SJTB/ICP/Baxx/Wz_xx/Jr_xx/Wzjrfs; its structure is identical to BASJBaxxWzXxJrXxWzjrfs.
 	// 网站接入方式
 	SJTBICPBaxxWzXxJrXxWzjrfs = BASJBaxxWzXxJrXxWzjrfs
-	// SJTBICPBaxxWzXxJrXxIpXx is the content of <Ip_xx> at DownloadData/SJTB/ICP/Baxx/Wz_xx/Jr_xx/Ip_xx; its structure is identical to BASJBaxxWzXxJrXxIpXx.
+	// SJTBICPBaxxWzXxJrXxIPXx is the content of <Ip_xx> at DownloadData/SJTB/ICP/Baxx/Wz_xx/Jr_xx/Ip_xx; its structure is identical to BASJBaxxWzXxJrXxIPXx.
 	// Ip地址信息
-	SJTBICPBaxxWzXxJrXxIpXx = BASJBaxxWzXxJrXxIpXx
+	SJTBICPBaxxWzXxJrXxIPXx = BASJBaxxWzXxJrXxIPXx
 	// HSRWBaxxWzXxWzFzr is the content of <Wz_Fzr> at DownloadData/ICP/HSRW/Baxx/Wz_xx/Wz_Fzr; its structure is identical to BASJBaxxWzXxWzFzr.
 	// 网站负责人信息
 	HSRWBaxxWzXxWzFzr = BASJBaxxWzXxWzFzr
@@ -3409,7 +3409,7 @@ var downloadModel = []*typeModel{
 	{typ: reflect.TypeFor[BASJBaxxWzXxJrXxWzjrfs](), path: "DownloadData/ICP/BASJ/Baxx/Wz_xx/Jr_xx/Wzjrfs", compositor: compSequence, root: false, fields: []fieldModel{
 		{name: "Jrfs", index: 0, min: 1, max: 64, kind: kindLong, facets: Facets{Has: FacetMinInclusive | FacetMaxInclusive, MinInclusive: 1, MaxInclusive: 64}},
 	}},
-	{typ: reflect.TypeFor[BASJBaxxWzXxJrXxIpXx](), path: "DownloadData/ICP/BASJ/Baxx/Wz_xx/Jr_xx/Ip_xx", compositor: compAll, root: false, fields: []fieldModel{
+	{typ: reflect.TypeFor[BASJBaxxWzXxJrXxIPXx](), path: "DownloadData/ICP/BASJ/Baxx/Wz_xx/Jr_xx/Ip_xx", compositor: compAll, root: false, fields: []fieldModel{
 		{name: "IspIpid", index: 0, min: 0, max: 1, kind: kindLong, facets: Facets{Has: FacetMinInclusive, MinInclusive: 1}},
 		{name: "Ipid", index: 1, min: 1, max: 1, kind: kindLong, facets: Facets{Has: FacetMinInclusive, MinInclusive: 1}},
 		{name: "Qsip", index: 2, min: 1, max: 1, kind: kindIPv4, facets: Facets{Has: FacetMinInclusive | FacetMaxInclusive, MinInclusive: 1, MaxInclusive: 4294967295}},
@@ -3580,7 +3580,7 @@ var downloadModel = []*typeModel{
 		{name: "Bbyhid", index: 4, min: 1, max: 1, kind: kindLong, facets: Facets{Has: FacetMinInclusive, MinInclusive: 1}},
 		{name: "Bbyhlx", index: 5, min: 1, max: 1, kind: kindLong, facets: Facets{Has: FacetMinInclusive | FacetMaxInclusive, MinInclusive: 0, MaxInclusive: 1}},
 	}},
-	{typ: reflect.TypeFor[HSRWBaxxWzXxJrXxIpXx](), path: "DownloadData/ICP/HSRW/Baxx/Wz_xx/Jr_xx/Ip_xx", compositor: compAll, root: false, fields: []fieldModel{
+	{typ: reflect.TypeFor[HSRWBaxxWzXxJrXxIPXx](), path: "DownloadData/ICP/HSRW/Baxx/Wz_xx/Jr_xx/Ip_xx", compositor: compAll, root: false, fields: []fieldModel{
 		{name: "Ipid", index: 0, min: 1, max: 1, kind: kindLong, facets: Facets{Has: FacetMinInclusive, MinInclusive: 1}},
 		{name: "Qsip", index: 1, min: 1, max: 1, kind: kindIPv4, facets: Facets{Has: FacetMinInclusive | FacetMaxInclusive, MinInclusive: 1, MaxInclusive: 4294967295}},
 		{name: "Zzip", index: 2, min: 1, max: 1, kind: kindIPv4, facets: Facets{Has: FacetMinInclusive | FacetMaxInclusive, MinInclusive: 1, MaxInclusive: 4294967295}},

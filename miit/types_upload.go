@@ -111,7 +111,7 @@ type XZBABaxxZtXx struct {
 	// 主体信息的记录ID，由企业端系统生成的主体信息唯一标识
 	//
 	// XSD <IspZtid> 1..1; xs:long minInclusive=1.
-	IspZtid int64 `xml:"IspZtid"`
+	ISPZtid int64 `xml:"IspZtid"`
 	// 主办单位或主办人名称
 	//
 	// XSD <Dwmc> 1..1; xs:string maxLength=255 minLength=1.
@@ -222,11 +222,11 @@ type XZBABaxxZtXxFzr struct {
 	// MSN账号
 	//
 	// XSD <Msn> 0..1; xs:string maxLength=128 minLength=6. Empty means absent.
-	Msn string `xml:"Msn,omitempty"`
+	MSN string `xml:"Msn,omitempty"`
 	// QQ账号
 	//
 	// XSD <Qq> 0..1; xs:string maxLength=128 minLength=5. Empty means absent.
-	Qq string `xml:"Qq,omitempty"`
+	QQ string `xml:"Qq,omitempty"`
 	// 负责人证件类型
 	//
 	// XSD <Fzr_zjlx> 0..1; xs:long minInclusive=1 maxInclusive=999.
@@ -244,7 +244,7 @@ type XZBABaxxWzXx struct {
 	// 网站信息的记录ID，由企业端系统生成的网站信息唯一标识
 	//
 	// XSD <IspWzid> 1..1; xs:long minInclusive=1.
-	IspWzid int64 `xml:"IspWzid"`
+	ISPWzid int64 `xml:"IspWzid"`
 	// 网站名称，可填多个，用“;”分隔
 	//
 	// XSD <Wzmc> 1..1; xs:string maxLength=512 minLength=1.
@@ -308,7 +308,7 @@ type XZBABaxxWzXxNrlxNrlxXx struct {
 	// 前置或专项审批内容类型ID，参见内容类型代码表
 	//
 	// XSD <Nrlx_id> 1..1; xs:long minInclusive=1 maxInclusive=64.
-	NrlxId int64 `xml:"Nrlx_id"`
+	NrlxID int64 `xml:"Nrlx_id"`
 	// 前置审批号
 	//
 	// XSD <Qzsph> 1..1; xs:string maxLength=512 minLength=1.
@@ -330,7 +330,7 @@ type XZBABaxxWzXxFwnr struct {
 	// 网站服务内容ID，参见服务内容代码表
 	//
 	// XSD <Fwnr_id> 1..64; xs:long minInclusive=1 maxInclusive=64.
-	FwnrId []int64 `xml:"Fwnr_id"`
+	FwnrID []int64 `xml:"Fwnr_id"`
 }
 
 // XZBABaxxWzXxYylb is the content of the <Yylb> element: 网站语言类别
@@ -343,7 +343,7 @@ type XZBABaxxWzXxYylb struct {
 	// 网站语言类别ID，参见网站语言类别代码表
 	//
 	// XSD <Yylb_id> 1..256; xs:long minInclusive=1 maxInclusive=64.
-	YylbId []int64 `xml:"Yylb_id"`
+	YylbID []int64 `xml:"Yylb_id"`
 }
 
 // XZBABaxxWzXxYmXx is the content of the <Ym_xx> element: 域名信息
@@ -355,7 +355,7 @@ type XZBABaxxWzXxYmXx struct {
 	// 网站域名的记录ID，该ID由企业系统生成
 	//
 	// XSD <IspYmid> 1..1; xs:long minInclusive=1.
-	IspYmid int64 `xml:"IspYmid"`
+	ISPYmid int64 `xml:"IspYmid"`
 	// 域名
 	//
 	// XSD <Ym> 1..1; xs:string maxLength=128 minLength=4.
@@ -369,7 +369,7 @@ type XZBABaxxWzXxJrXx struct {
 	// 网站接入信息的记录ID，该ID由企业系统生成
 	//
 	// XSD <IspJrid> 1..1; xs:long minInclusive=1.
-	IspJrid int64 `xml:"IspJrid"`
+	ISPJrid int64 `xml:"IspJrid"`
 	// 服务器放置地点
 	//
 	// XSD <Wzfb> 1..1; xs:sequence.
@@ -381,7 +381,7 @@ type XZBABaxxWzXxJrXx struct {
 	// Ip地址信息
 	//
 	// XSD <Ip_xx> 1..unbounded; xs:all.
-	IpXx []XZBABaxxWzXxJrXxIpXx `xml:"Ip_xx"`
+	IPXx []XZBABaxxWzXxJrXxIPXx `xml:"Ip_xx"`
 }
 
 // XZBABaxxWzXxJrXxWzfb is the content of the <Wzfb> element: 服务器放置地点
@@ -411,14 +411,14 @@ type XZBABaxxWzXxJrXxWzjrfs struct {
 	Jrfs []int64 `xml:"Jrfs"`
 }
 
-// XZBABaxxWzXxJrXxIpXx is the content of the <Ip_xx> element: Ip地址信息
+// XZBABaxxWzXxJrXxIPXx is the content of the <Ip_xx> element: Ip地址信息
 //
 // XSD path UploadData/ICP/XZBA/Baxx/Wz_xx/Jr_xx/Ip_xx (xs:all).
-type XZBABaxxWzXxJrXxIpXx struct {
+type XZBABaxxWzXxJrXxIPXx struct {
 	// 网站IP信息的记录ID，该ID由企业系统生成
 	//
 	// XSD <IspIpid> 1..1; xs:long minInclusive=1.
-	IspIpid int64 `xml:"IspIpid"`
+	ISPIpid int64 `xml:"IspIpid"`
 	// Ip地址段起始ip
 	//
 	// XSD <Qsip> 1..1; xs:long maxInclusive=4294967295 minInclusive=1.
@@ -455,11 +455,11 @@ type XZBABaxxWzXxWzFzr struct {
 	// MSN账号
 	//
 	// XSD <Msn> 0..1; xs:string maxLength=128 minLength=6. Empty means absent.
-	Msn string `xml:"Msn,omitempty"`
+	MSN string `xml:"Msn,omitempty"`
 	// QQ账号
 	//
 	// XSD <Qq> 0..1; xs:string maxLength=128 minLength=5. Empty means absent.
-	Qq string `xml:"Qq,omitempty"`
+	QQ string `xml:"Qq,omitempty"`
 	// 负责人证件类型
 	//
 	// XSD <Fzr_zjlx> 0..1; xs:long minInclusive=1 maxInclusive=999.
@@ -581,7 +581,7 @@ type XZWZXzxxWzXx struct {
 	// 网站信息的记录ID，由企业端系统生成的网站信息唯一标识
 	//
 	// XSD <IspWzid> 1..1; xs:long minInclusive=1.
-	IspWzid int64 `xml:"IspWzid"`
+	ISPWzid int64 `xml:"IspWzid"`
 	// 网站名称
 	//
 	// XSD <Wzmc> 1..1; xs:string maxLength=512 minLength=1.
@@ -627,7 +627,7 @@ type XZWZXzxxWzXxJrXx struct {
 	// 网站接入信息的记录ID，由企业端系统生成的网站信息唯一标识
 	//
 	// XSD <IspJrid> 1..1; xs:long minInclusive=1.
-	IspJrid int64 `xml:"IspJrid"`
+	ISPJrid int64 `xml:"IspJrid"`
 	// 服务器放置地点
 	//
 	// XSD <Wzfb> 1..1; xs:sequence.
@@ -639,17 +639,17 @@ type XZWZXzxxWzXxJrXx struct {
 	// Ip地址信息
 	//
 	// XSD <Ip_xx> 1..unbounded; xs:all.
-	IpXx []XZWZXzxxWzXxJrXxIpXx `xml:"Ip_xx"`
+	IPXx []XZWZXzxxWzXxJrXxIPXx `xml:"Ip_xx"`
 }
 
-// XZWZXzxxWzXxJrXxIpXx is the content of the <Ip_xx> element: Ip地址信息
+// XZWZXzxxWzXxJrXxIPXx is the content of the <Ip_xx> element: Ip地址信息
 //
 // XSD path UploadData/ICP/XZWZ/Xzxx/Wz_xx/Jr_xx/Ip_xx (xs:all).
-type XZWZXzxxWzXxJrXxIpXx struct {
+type XZWZXzxxWzXxJrXxIPXx struct {
 	// 网站IP信息的记录ID，由企业端系统生成的网站信息唯一标识
 	//
 	// XSD <IspIpid> 1..1; xs:long minInclusive=1.
-	IspIpid int64 `xml:"IspIpid"`
+	ISPIpid int64 `xml:"IspIpid"`
 	// Ip地址段起始ip
 	//
 	// XSD <Qsip> 1..1; xs:long minInclusive=1 maxInclusive=4294967295.
@@ -767,7 +767,7 @@ type XZJRXzxx struct {
 	// 网站接入记录ID，该ID由企业系统生成，是企业系统中接入信息的唯一标识，每次新增接入应不同
 	//
 	// XSD <IspJrid> 1..1; xs:long minInclusive=1.
-	IspJrid int64 `xml:"IspJrid"`
+	ISPJrid int64 `xml:"IspJrid"`
 	// 服务器放置地点
 	//
 	// XSD <Wzfb> 1..1; xs:sequence.
@@ -779,7 +779,7 @@ type XZJRXzxx struct {
 	// Ip地址信息
 	//
 	// XSD <Ip_xx> 1..unbounded; xs:all.
-	IpXx []XZJRXzxxIpXx `xml:"Ip_xx"`
+	IPXx []XZJRXzxxIPXx `xml:"Ip_xx"`
 	// 附件
 	//
 	// XSD <Fj> 0..unbounded; xs:sequence.
@@ -805,14 +805,14 @@ type XZJRXzxxWzXx struct {
 	Wzid *int64 `xml:"Wzid,omitempty"`
 }
 
-// XZJRXzxxIpXx is the content of the <Ip_xx> element: Ip地址信息
+// XZJRXzxxIPXx is the content of the <Ip_xx> element: Ip地址信息
 //
 // XSD path UploadData/ICP/XZJR/Xzxx/Ip_xx (xs:all).
-type XZJRXzxxIpXx struct {
+type XZJRXzxxIPXx struct {
 	// 网站IP信息记录ID，该ID由接入商系统生成
 	//
 	// XSD <IspIpid> 1..1; xs:long minInclusive=1.
-	IspIpid int64 `xml:"IspIpid"`
+	ISPIpid int64 `xml:"IspIpid"`
 	// Ip地址段起始ip
 	//
 	// XSD <Qsip> 1..1; xs:long maxInclusive=4294967295 minInclusive=1.
@@ -964,11 +964,11 @@ type BGBABgxxZtXxFzr struct {
 	// MSN账号
 	//
 	// XSD <Msn> 0..1; xs:string maxLength=128 minLength=6. Empty means absent.
-	Msn string `xml:"Msn,omitempty"`
+	MSN string `xml:"Msn,omitempty"`
 	// QQ账号
 	//
 	// XSD <Qq> 0..1; xs:string maxLength=128 minLength=5. Empty means absent.
-	Qq string `xml:"Qq,omitempty"`
+	QQ string `xml:"Qq,omitempty"`
 	// 负责人证件类型
 	//
 	// XSD <Fzr_zjlx> 0..1; xs:long minInclusive=1 maxInclusive=999.
@@ -1034,7 +1034,7 @@ type BGBABgxxWzXxYmXx struct {
 	// 域名信息记录ID，该ID由企业系统生成
 	//
 	// XSD <IspYmid> 1..1; xs:long minInclusive=1.
-	IspYmid int64 `xml:"IspYmid"`
+	ISPYmid int64 `xml:"IspYmid"`
 	// 域名信息记录ID，该ID由省系统生成。对于新增加的域名，此标签不需要
 	//
 	// XSD <Ymid> 0..1; xs:long minInclusive=1.
@@ -1064,7 +1064,7 @@ type BGBABgxxWzXxJrXx struct {
 	// Ip地址信息
 	//
 	// XSD <Ip_xx> 1..unbounded; xs:all.
-	IpXx []BGBABgxxWzXxJrXxIpXx `xml:"Ip_xx"`
+	IPXx []BGBABgxxWzXxJrXxIPXx `xml:"Ip_xx"`
 }
 
 // BGBABgxxWzXxJrXxWzfb is the content of the <Wzfb> element: 服务器放置地点
@@ -1079,14 +1079,14 @@ type BGBABgxxWzXxJrXxWzfb struct {
 	Fbdd []int64 `xml:"Fbdd"`
 }
 
-// BGBABgxxWzXxJrXxIpXx is the content of the <Ip_xx> element: Ip地址信息
+// BGBABgxxWzXxJrXxIPXx is the content of the <Ip_xx> element: Ip地址信息
 //
 // XSD path UploadData/ICP/BGBA/Bgxx/Wz_xx/Jr_xx/Ip_xx (xs:all).
-type BGBABgxxWzXxJrXxIpXx struct {
+type BGBABgxxWzXxJrXxIPXx struct {
 	// IP信息记录ID，该ID由企业系统生成
 	//
 	// XSD <IspIpid> 1..1; xs:long minInclusive=1.
-	IspIpid int64 `xml:"IspIpid"`
+	ISPIpid int64 `xml:"IspIpid"`
 	// IP信息记录ID，该ID由省局系统生成
 	//
 	// XSD <Ipid> 0..1; xs:long minInclusive=1.
@@ -1249,11 +1249,11 @@ type HSJGHsjgxxBaxxZtXxFzr struct {
 	// MSN账号
 	//
 	// XSD <Msn> 0..1; xs:string maxLength=128 minLength=6. Empty means absent.
-	Msn string `xml:"Msn,omitempty"`
+	MSN string `xml:"Msn,omitempty"`
 	// QQ账号
 	//
 	// XSD <Qq> 0..1; xs:string maxLength=128 minLength=5. Empty means absent.
-	Qq string `xml:"Qq,omitempty"`
+	QQ string `xml:"Qq,omitempty"`
 	// 负责人证件类型
 	//
 	// XSD <Fzr_zjlx> 0..1; xs:long minInclusive=1 maxInclusive=999.
@@ -1339,7 +1339,7 @@ type HSJGHsjgxxBaxxWzXxJrXx struct {
 	// Ip地址信息
 	//
 	// XSD <Ip_xx> 1..unbounded; xs:all.
-	IpXx []HSJGHsjgxxBaxxWzXxJrXxIpXx `xml:"Ip_xx"`
+	IPXx []HSJGHsjgxxBaxxWzXxJrXxIPXx `xml:"Ip_xx"`
 	// 报备方式：0， 自行报备；1 代为报备
 	//
 	// XSD <Bbfs> 1..1; xs:long minInclusive=0 maxInclusive=1.
@@ -1356,10 +1356,10 @@ type HSJGHsjgxxBaxxWzXxJrXxWzjrfs struct {
 	Jrfs []int64 `xml:"Jrfs"`
 }
 
-// HSJGHsjgxxBaxxWzXxJrXxIpXx is the content of the <Ip_xx> element: Ip地址信息
+// HSJGHsjgxxBaxxWzXxJrXxIPXx is the content of the <Ip_xx> element: Ip地址信息
 //
 // XSD path UploadData/ICP/HSJG/Hsjgxx/Baxx/Wz_xx/Jr_xx/Ip_xx (xs:all).
-type HSJGHsjgxxBaxxWzXxJrXxIpXx struct {
+type HSJGHsjgxxBaxxWzXxJrXxIPXx struct {
 	// IP信息记录标识ID，该ID由省系统生成
 	//
 	// XSD <Ipid> 1..1; xs:long minInclusive=1.
@@ -1397,11 +1397,11 @@ type HSJGHsjgxxBaxxWzXxWzFzr struct {
 	// MSN账号
 	//
 	// XSD <Msn> 0..1; xs:string maxLength=128 minLength=6. Empty means absent.
-	Msn string `xml:"Msn,omitempty"`
+	MSN string `xml:"Msn,omitempty"`
 	// QQ账号
 	//
 	// XSD <Qq> 0..1; xs:string maxLength=128 minLength=5. Empty means absent.
-	Qq string `xml:"Qq,omitempty"`
+	QQ string `xml:"Qq,omitempty"`
 	// 负责人证件类型
 	//
 	// XSD <Fzr_zjlx> 0..1; xs:long minInclusive=1 maxInclusive=999.
@@ -1586,7 +1586,7 @@ type IPXZBAXzlyLy struct {
 	// IP来源记录ID，该ID由企业系统生成
 	//
 	// XSD <IspId> 1..1; xs:long minInclusive=1.
-	IspId int64 `xml:"IspId"`
+	ISPID int64 `xml:"IspId"`
 	// 起始IP
 	//
 	// XSD <Qsip> 1..1; xs:long minInclusive=1 maxInclusive=4294967295.
@@ -1622,7 +1622,7 @@ type IPXZBAXzfpFpsy struct {
 	// IP分配信息记录ID，该ID由企业系统生成
 	//
 	// XSD <IspId> 1..1; xs:long minInclusive=1.
-	IspId int64 `xml:"IspId"`
+	ISPID int64 `xml:"IspId"`
 	// 起始IP
 	//
 	// XSD <Qsip> 1..1; xs:long minInclusive=0 maxInclusive=4294967295.
@@ -1733,7 +1733,7 @@ type IPXZBAXzgbjsJsxx struct {
 	// IP广播记录ID，该ID由企业系统生成
 	//
 	// XSD <IspId> 1..1; xs:long minInclusive=1.
-	IspId int64 `xml:"IspId"`
+	ISPID int64 `xml:"IspId"`
 	// 广播单位，三家基础企业集团公司
 	//
 	// XSD <Gbdw> 1..1; xs:long minInclusive=1.
@@ -1771,7 +1771,7 @@ type IPXZBAZdipZdxx struct {
 	// IP自带记录ID，该ID由企业系统生成
 	//
 	// XSD <IspId> 1..1; xs:long minInclusive=1.
-	IspId int64 `xml:"IspId"`
+	ISPID int64 `xml:"IspId"`
 	// 起始IP
 	//
 	// XSD <Qsip> 1..1; xs:long minInclusive=1 maxInclusive=4294967295.
@@ -1913,7 +1913,7 @@ type IPXGBAXglyLyXx struct {
 	// IP来源备案记录ID，该ID由省系统生成
 	//
 	// XSD <Id> 1..1; xs:long minInclusive=1.
-	Id int64 `xml:"Id"`
+	ID int64 `xml:"Id"`
 	// 起始IP
 	//
 	// XSD <Qsip> 1..1; xs:long minInclusive=1 maxInclusive=4294967295.
@@ -1949,7 +1949,7 @@ type IPXGBAXgfpFpsy struct {
 	// IP分配信息记录ID，该ID由省系统生成
 	//
 	// XSD <Id> 1..1; xs:long minInclusive=1.
-	Id int64 `xml:"Id"`
+	ID int64 `xml:"Id"`
 	// 起始IP
 	//
 	// XSD <Qsip> 1..1; xs:long minInclusive=1 maxInclusive=4294967295.
@@ -2062,7 +2062,7 @@ type IPXGBAXgZdZdxx struct {
 	// IP自带记录ID，该ID由省系统生成
 	//
 	// XSD <Id> 1..1; xs:long minInclusive=1.
-	Id int64 `xml:"Id"`
+	ID int64 `xml:"Id"`
 	// 起始IP
 	//
 	// XSD <Qsip> 1..1; xs:long minInclusive=0 maxInclusive=4294967295.
@@ -2165,7 +2165,7 @@ type IPXGBAXggbjsJsxx struct {
 	// IP广播记录ID，该ID由省系统生成
 	//
 	// XSD <Id> 1..1; xs:long minInclusive=1.
-	Id int64 `xml:"Id"`
+	ID int64 `xml:"Id"`
 	// 广播单位
 	//
 	// XSD <Gbdw> 1..1; xs:long minInclusive=1.
@@ -2231,7 +2231,7 @@ type IPSCBASclyLy struct {
 	// IP来源备案记录ID，该ID由省系统生成
 	//
 	// XSD <Id> 1..1; xs:long minInclusive=1.
-	Id int64 `xml:"Id"`
+	ID int64 `xml:"Id"`
 }
 
 // IPSCBAScfp is the content of the <Scfp> element: 删除分配信息
@@ -2303,7 +2303,7 @@ type YMXZBAXzxx struct {
 	// 域名信息记录ID，该ID由企业系统生成
 	//
 	// XSD <IspId> 1..1; xs:long minInclusive=1.
-	IspId int64 `xml:"IspId"`
+	ISPID int64 `xml:"IspId"`
 	// 域名
 	//
 	// XSD <Ym> 1..1; xs:string maxLength=255 minLength=4.
@@ -2431,7 +2431,7 @@ type YMXGBAXzxx struct {
 	// 省系统生成的域名记录id
 	//
 	// XSD <Id> 1..1; xs:long minInclusive=1.
-	Id int64 `xml:"Id"`
+	ID int64 `xml:"Id"`
 	// 域名
 	//
 	// XSD <Ym> 1..1; xs:string maxLength=255 minLength=4.
@@ -2560,7 +2560,7 @@ type YMSCBAScxx struct {
 	// 省系统生成的域名记录id
 	//
 	// XSD <Id> choice alternative, 1..1; xs:long minInclusive=1.
-	Id *int64 `xml:"Id,omitempty"`
+	ID *int64 `xml:"Id,omitempty"`
 	// 域名
 	//
 	// XSD <Ym> choice alternative, 1..1; xs:string maxLength=255 minLength=4. Empty means absent.
@@ -2779,7 +2779,7 @@ var uploadModel = []*typeModel{
 	{typ: reflect.TypeFor[XZBABaxxWzXxJrXxWzjrfs](), path: "UploadData/ICP/XZBA/Baxx/Wz_xx/Jr_xx/Wzjrfs", compositor: compSequence, root: false, fields: []fieldModel{
 		{name: "Jrfs", index: 0, min: 1, max: 64, kind: kindLong, facets: Facets{Has: FacetMinInclusive | FacetMaxInclusive, MinInclusive: 1, MaxInclusive: 64}},
 	}},
-	{typ: reflect.TypeFor[XZBABaxxWzXxJrXxIpXx](), path: "UploadData/ICP/XZBA/Baxx/Wz_xx/Jr_xx/Ip_xx", compositor: compAll, root: false, fields: []fieldModel{
+	{typ: reflect.TypeFor[XZBABaxxWzXxJrXxIPXx](), path: "UploadData/ICP/XZBA/Baxx/Wz_xx/Jr_xx/Ip_xx", compositor: compAll, root: false, fields: []fieldModel{
 		{name: "IspIpid", index: 0, min: 1, max: 1, kind: kindLong, facets: Facets{Has: FacetMinInclusive, MinInclusive: 1}},
 		{name: "Qsip", index: 1, min: 1, max: 1, kind: kindIPv4, facets: Facets{Has: FacetMinInclusive | FacetMaxInclusive, MinInclusive: 1, MaxInclusive: 4294967295}},
 		{name: "Zzip", index: 2, min: 1, max: 1, kind: kindIPv4, facets: Facets{Has: FacetMinInclusive | FacetMaxInclusive, MinInclusive: 1, MaxInclusive: 4294967295}},
@@ -2839,7 +2839,7 @@ var uploadModel = []*typeModel{
 		{name: "Wzjrfs", index: 2, min: 1, max: 1, kind: kindComplex},
 		{name: "Ip_xx", index: 3, min: 1, max: -1, kind: kindComplex},
 	}},
-	{typ: reflect.TypeFor[XZWZXzxxWzXxJrXxIpXx](), path: "UploadData/ICP/XZWZ/Xzxx/Wz_xx/Jr_xx/Ip_xx", compositor: compAll, root: false, fields: []fieldModel{
+	{typ: reflect.TypeFor[XZWZXzxxWzXxJrXxIPXx](), path: "UploadData/ICP/XZWZ/Xzxx/Wz_xx/Jr_xx/Ip_xx", compositor: compAll, root: false, fields: []fieldModel{
 		{name: "IspIpid", index: 0, min: 1, max: 1, kind: kindLong, facets: Facets{Has: FacetMinInclusive, MinInclusive: 1}},
 		{name: "Qsip", index: 1, min: 1, max: 1, kind: kindIPv4, facets: Facets{Has: FacetMinInclusive | FacetMaxInclusive, MinInclusive: 1, MaxInclusive: 4294967295}},
 		{name: "Zzip", index: 2, min: 1, max: 1, kind: kindIPv4, facets: Facets{Has: FacetMinInclusive | FacetMaxInclusive, MinInclusive: 1, MaxInclusive: 4294967295}},
@@ -2878,7 +2878,7 @@ var uploadModel = []*typeModel{
 		{name: "Wzbah", index: 0, min: 1, max: 1, kind: kindString, facets: Facets{Has: FacetMinLength | FacetMaxLength, MinLength: 1, MaxLength: 128}},
 		{name: "Wzid", index: 1, min: 1, max: 1, kind: kindLong, facets: Facets{Has: FacetMinInclusive, MinInclusive: 1}},
 	}},
-	{typ: reflect.TypeFor[XZJRXzxxIpXx](), path: "UploadData/ICP/XZJR/Xzxx/Ip_xx", compositor: compAll, root: false, fields: []fieldModel{
+	{typ: reflect.TypeFor[XZJRXzxxIPXx](), path: "UploadData/ICP/XZJR/Xzxx/Ip_xx", compositor: compAll, root: false, fields: []fieldModel{
 		{name: "IspIpid", index: 0, min: 1, max: 1, kind: kindLong, facets: Facets{Has: FacetMinInclusive, MinInclusive: 1}},
 		{name: "Qsip", index: 1, min: 1, max: 1, kind: kindIPv4, facets: Facets{Has: FacetMinInclusive | FacetMaxInclusive, MinInclusive: 1, MaxInclusive: 4294967295}},
 		{name: "Zzip", index: 2, min: 1, max: 1, kind: kindIPv4, facets: Facets{Has: FacetMinInclusive | FacetMaxInclusive, MinInclusive: 1, MaxInclusive: 4294967295}},
@@ -2951,7 +2951,7 @@ var uploadModel = []*typeModel{
 	{typ: reflect.TypeFor[BGBABgxxWzXxJrXxWzfb](), path: "UploadData/ICP/BGBA/Bgxx/Wz_xx/Jr_xx/Wzfb", compositor: compSequence, root: false, fields: []fieldModel{
 		{name: "Fbdd", index: 0, min: 1, max: 64, kind: kindLong, facets: Facets{Has: FacetMinInclusive | FacetMaxInclusive, MinInclusive: 1, MaxInclusive: 64}},
 	}},
-	{typ: reflect.TypeFor[BGBABgxxWzXxJrXxIpXx](), path: "UploadData/ICP/BGBA/Bgxx/Wz_xx/Jr_xx/Ip_xx", compositor: compAll, root: false, fields: []fieldModel{
+	{typ: reflect.TypeFor[BGBABgxxWzXxJrXxIPXx](), path: "UploadData/ICP/BGBA/Bgxx/Wz_xx/Jr_xx/Ip_xx", compositor: compAll, root: false, fields: []fieldModel{
 		{name: "IspIpid", index: 0, min: 1, max: 1, kind: kindLong, facets: Facets{Has: FacetMinInclusive, MinInclusive: 1}},
 		{name: "Ipid", index: 1, min: 0, max: 1, kind: kindLong, facets: Facets{Has: FacetMinInclusive, MinInclusive: 1}},
 		{name: "Qsip", index: 2, min: 1, max: 1, kind: kindIPv4, facets: Facets{Has: FacetMinInclusive | FacetMaxInclusive, MinInclusive: 1, MaxInclusive: 4294967295}},
@@ -3023,7 +3023,7 @@ var uploadModel = []*typeModel{
 	{typ: reflect.TypeFor[HSJGHsjgxxBaxxWzXxJrXxWzjrfs](), path: "UploadData/ICP/HSJG/Hsjgxx/Baxx/Wz_xx/Jr_xx/Wzjrfs", compositor: compSequence, root: false, fields: []fieldModel{
 		{name: "Jrfs", index: 0, min: 1, max: 64, kind: kindLong, facets: Facets{Has: FacetMinInclusive | FacetMaxInclusive, MinInclusive: 1, MaxInclusive: 64}},
 	}},
-	{typ: reflect.TypeFor[HSJGHsjgxxBaxxWzXxJrXxIpXx](), path: "UploadData/ICP/HSJG/Hsjgxx/Baxx/Wz_xx/Jr_xx/Ip_xx", compositor: compAll, root: false, fields: []fieldModel{
+	{typ: reflect.TypeFor[HSJGHsjgxxBaxxWzXxJrXxIPXx](), path: "UploadData/ICP/HSJG/Hsjgxx/Baxx/Wz_xx/Jr_xx/Ip_xx", compositor: compAll, root: false, fields: []fieldModel{
 		{name: "Ipid", index: 0, min: 1, max: 1, kind: kindLong, facets: Facets{Has: FacetMinInclusive, MinInclusive: 1}},
 		{name: "Qsip", index: 1, min: 1, max: 1, kind: kindIPv4, facets: Facets{Has: FacetMinInclusive | FacetMaxInclusive, MinInclusive: 1, MaxInclusive: 4294967295}},
 		{name: "Zzip", index: 2, min: 1, max: 1, kind: kindIPv4, facets: Facets{Has: FacetMinInclusive | FacetMaxInclusive, MinInclusive: 1, MaxInclusive: 4294967295}},

@@ -277,7 +277,7 @@ func TestValidateCatchesWhatXmllintRejects(t *testing.T) {
 			d.ICP.XZBA.Baxx[0].WzXx = nil
 		}, "UploadData/ICP/XZBA/Baxx[0]/Wz_xx"},
 		{"too many", func(d *UploadData) {
-			d.ICP.XZBA.Baxx[0].WzXx[0].Fwnr.FwnrId = make([]int64, 65)
+			d.ICP.XZBA.Baxx[0].WzXx[0].Fwnr.FwnrID = make([]int64, 65)
 		}, "UploadData/ICP/XZBA/Baxx[0]/Wz_xx[0]/Fwnr/Fwnr_id"},
 		{"control character", func(d *UploadData) {
 			d.ICP.XZBA.Baxx[0].ZtXx.Dwmc = "a\x01b"

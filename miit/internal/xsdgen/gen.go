@@ -69,18 +69,39 @@ var outputs = []output{
 	},
 }
 
-// goName turns an XSD element name into an exported Go identifier: parts split at "_" are
-// capitalised and joined ("Zt_xx" → "ZtXx", "msg_code" → "MsgCode"); the XML tag keeps the original.
+// goName turns an XSD element name into an exported Go identifier. The name is split at "_"
+// and at lower-to-upper case changes, each part is capitalised, and parts that are common
+// initialisms are written in capitals ("Zt_xx" → "ZtXx", "msg_code" → "MsgCode",
+// "IspId" → "ISPID", "Fwnr_id" → "FwnrID"); the XML tag keeps the original name.
 func goName(xsdName string) string {
-	var b strings.Builder
+	var parts []string
 	for _, p := range strings.Split(xsdName, "_") {
-		if p == "" {
+		start := 0
+		for i := 1; i < len(p); i++ {
+			if isLower(p[i-1]) && isUpper(p[i]) {
+				parts = append(parts, p[start:i])
+				start = i
+			}
+		}
+		if start < len(p) {
+			parts = append(parts, p[start:])
+		}
+	}
+	var b strings.Builder
+	for _, p := range parts {
+		if up, ok := initialisms[strings.ToLower(p)]; ok {
+			b.WriteString(up)
 			continue
 		}
 		b.WriteString(strings.ToUpper(p[:1]) + p[1:])
 	}
 	return b.String()
 }
+
+var initialisms = map[string]string{"id": "ID", "ip": "IP", "isp": "ISP", "icp": "ICP", "url": "URL", "msn": "MSN", "qq": "QQ"}
+
+func isLower(c byte) bool { return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' }
+func isUpper(c byte) bool { return c >= 'A' && c <= 'Z' }
 
 // typeName is the Go name for the complex element at path.
 func typeName(sf schemaFile, path string) string {

@@ -33,6 +33,8 @@ func TestGoName(t *testing.T) {
 	for in, want := range map[string]string{
 		"Zt_xx": "ZtXx", "msg_code": "MsgCode", "return_FileName": "ReturnFileName",
 		"IP": "IP", "sjhm": "Sjhm", "Yjfk_Wtfl_xx": "YjfkWtflXx", "Qsip1": "Qsip1",
+		"IspId": "ISPID", "IspZtid": "ISPZtid", "Fwnr_id": "FwnrID", "Id": "ID", "Ip": "IP", "ICPmm": "ICPmm",
+		"dataSequence": "DataSequence", "Ispid": "Ispid", "Syurl": "Syurl", "Msn": "MSN", "Qq": "QQ",
 	} {
 		if got := goName(in); got != want {
 			t.Errorf("goName(%q) = %q, want %q", in, got, want)
