@@ -98,7 +98,24 @@ type RecordStore interface {
 	UpdateRecordService(ctx context.Context, s *RecordService) error
 	// FindServicesByDomain returns the services that list domain.
 	FindServicesByDomain(ctx context.Context, domain string) ([]RecordService, error)
+	// SubjectsUsingContact returns the IDs of the filed subjects, cancelled
+	// ones excluded, that have a responsible person (of the subject or of
+	// one of its services) with that certificate number, mobile or e-mail.
+	// It matches through the blind index, after normalising value, so rules
+	// like "this mobile is used by another subject" need no clear text.
+	SubjectsUsingContact(ctx context.Context, kind ContactKind, value string) ([]string, error)
 }
+
+// ContactKind names a personal identifier of responsible persons that
+// rules look up across subjects.
+type ContactKind string
+
+// The identifiers SubjectsUsingContact can look up.
+const (
+	ContactCertificate ContactKind = "certificate" // a person's certificate number
+	ContactMobile      ContactKind = "mobile"
+	ContactEmail       ContactKind = "email"
+)
 
 // AuditStore appends to and reads the audit chain.
 type AuditStore interface {
