@@ -333,10 +333,7 @@ func unzipOne(data []byte, lim Limits) (string, []byte, error) {
 	}
 	// The cap is the smaller of the absolute limit and ratio × the zip's real size (not the
 	// header's claimed sizes, which an attacker controls), but never below 1 MiB.
-	limit := lim.MaxUncompressed
-	if r := int64(len(data)) * lim.MaxRatio; r < limit {
-		limit = max(r, 1<<20)
-	}
+	limit := min(lim.MaxUncompressed, max(int64(len(data))*lim.MaxRatio, 1<<20))
 	rc, err := f.Open()
 	if err != nil {
 		return "", nil, fmt.Errorf("%w: %s: %v", ErrZip, f.Name, err)

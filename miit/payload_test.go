@@ -282,3 +282,11 @@ func TestNewRandVal(t *testing.T) {
 		t.Error("no error from an empty reader")
 	}
 }
+
+func TestPayloadLimitFloorNeverExceedsMax(t *testing.T) {
+	big := bytes.Repeat([]byte("a"), 300<<10) // tiny zip, so the ratio cap alone would allow 1 MiB
+	p := zipPayload(t, map[string][]byte{"x.xml": big}, []string{"x.xml"})
+	if _, _, err := DecodePayload(p, nil, Limits{MaxUncompressed: 256 << 10}); !errors.Is(err, ErrTooLarge) {
+		t.Fatalf("err = %v", err)
+	}
+}
