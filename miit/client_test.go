@@ -51,7 +51,7 @@ func (b *testBureau) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	b.mu.Lock()
-	fault := b.fault
+	fault, namespace := b.fault, b.namespace
 	b.mu.Unlock()
 	switch fault {
 	case "soap":
@@ -75,8 +75,8 @@ func (b *testBureau) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Write(EncodeSOAPFault("soap:Client", err.Error()))
 		return
 	}
-	if call.Namespace != b.namespace {
-		b.t.Errorf("namespace %q, want %q", call.Namespace, b.namespace)
+	if call.Namespace != namespace {
+		b.t.Errorf("namespace %q, want %q", call.Namespace, namespace)
 	}
 	if r.URL.Path != call.Method.Path() {
 		b.t.Errorf("%s called on %s", call.Method, r.URL.Path)
@@ -179,6 +179,13 @@ func (b *testBureau) handle(req Request) any {
 	return fail(999)
 }
 
+// set changes the bureau's behaviour while handlers may be running.
+func (b *testBureau) set(fault, namespace string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.fault, b.namespace = fault, namespace
+}
+
 func newTestClient(b *testBureau, srv *httptest.Server) *Client {
 	c := NewClient(srv.URL, b.cred)
 	c.HTTPClient = srv.Client()
@@ -202,7 +209,10 @@ func TestClientUpload(t *testing.T) {
 	if res.Code != ReturnOK || res.Msg != "操作成功" || !strings.Contains(res.Raw, "<msg_code>0</msg_code>") {
 		t.Errorf("result = %+v", res)
 	}
-	if len(b.uploaded) != 1 || string(b.uploaded[0]) != string(doc) {
+	b.mu.Lock()
+	uploaded := b.uploaded
+	b.mu.Unlock()
+	if len(uploaded) != 1 || string(uploaded[0]) != string(doc) {
 		t.Error("bureau did not receive the document")
 	}
 
@@ -269,7 +279,9 @@ func TestClientDownloadAndAck(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		b.mu.Lock()
 		b.queue = append(b.queue, p)
+		b.mu.Unlock()
 		want = append(want, d)
 	}
 	for i := 0; ; i++ {
@@ -344,9 +356,9 @@ func TestClientQueries(t *testing.T) {
 func TestClientWireVariants(t *testing.T) {
 	b, srv := newTestBureau(t)
 	c := newTestClient(b, srv)
-	c.Namespace, b.namespace = "http://bureau.example/isp", "http://bureau.example/isp"
+	c.Namespace = "http://bureau.example/isp"
 	c.Positional = true
-	b.fault = "gbkdecl"
+	b.set("gbkdecl", c.Namespace)
 	st, err := c.QueryBeianStatus(context.Background(), QueryByDomain, "example.cn")
 	if err != nil || !st.Filed || st.SiteName != "示例网站" {
 		t.Fatalf("status = %+v, %v", st, err)
@@ -360,21 +372,21 @@ func TestClientTransportErrors(t *testing.T) {
 	b, srv := newTestBureau(t)
 	c := newTestClient(b, srv)
 
-	b.fault = "soap"
+	b.set("soap", "")
 	_, err := c.Download(context.Background())
 	var f *SOAPFault
 	if !errors.As(err, &f) || f.Code != "soap:Server" || f.HTTPStatus != 500 || !IsRetryable(err) {
 		t.Errorf("SOAP fault: %v", err)
 	}
 
-	b.fault = "http503"
+	b.set("http503", "")
 	_, err = c.Download(context.Background())
 	var he *HTTPError
 	if !errors.As(err, &he) || he.StatusCode != 503 || !IsRetryable(err) || ErrorKind(err) != KindBusy {
 		t.Errorf("HTTP 503: %v", err)
 	}
 
-	b.fault = "slow"
+	b.set("slow", "")
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
 	_, err = c.Download(ctx)
@@ -388,7 +400,7 @@ func TestClientTransportErrors(t *testing.T) {
 		t.Errorf("cancelled: %v", err)
 	}
 
-	b.fault = ""
+	b.set("", "")
 	c.BaseURL = srv.URL + "/nowhere"
 	_, err = c.Download(context.Background())
 	if !errors.As(err, &he) || he.StatusCode != 404 || IsRetryable(err) {

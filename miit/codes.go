@@ -34,6 +34,7 @@ const (
 var kindNames = [...]string{"unknown", "ok", "auth", "permission", "version", "sequence-gap", "schema", "payload",
 	"parameter", "busy", "retry-later", "rejected", "conflict", "invalid", "not-found", "blacklisted", "state", "other"}
 
+// String returns the kind's short name, e.g. "sequence-gap".
 func (k Kind) String() string {
 	if k >= 0 && int(k) < len(kindNames) {
 		return kindNames[k]
@@ -118,6 +119,7 @@ func (c ReturnCode) Retryable() bool { return returnCodes[c].retryable }
 // Success reports whether the call worked (codes 0–3).
 func (c ReturnCode) Success() bool { return c.Kind() == KindOK }
 
+// String returns the number and the Chinese text, e.g. "14 本次上载没有受理…".
 func (c ReturnCode) String() string {
 	if t := c.Text(); t != "" {
 		return strconv.Itoa(int(c)) + " " + t
@@ -370,6 +372,7 @@ func (c ResultCode) Category() string {
 	return ""
 }
 
+// String returns the number and the Chinese text, e.g. "1002 管局审核拒绝".
 func (c ResultCode) String() string {
 	if t := c.Text(); t != "" {
 		return fmt.Sprintf("%d %s", int(c), t)

@@ -22,6 +22,7 @@ type ReturnError struct {
 	MissingSequences []int64
 }
 
+// Error describes the method, the code in English and the bureau's own message.
 func (e *ReturnError) Error() string {
 	s := fmt.Sprintf("miit: %s returned %d (%s)", e.Method, int(e.Code), e.Code.English())
 	if e.Msg != "" && e.Msg != e.Code.Text() {
@@ -46,6 +47,7 @@ type HTTPError struct {
 	Body       string // the first bytes of the body, for diagnosis
 }
 
+// Error gives the status and the start of the body.
 func (e *HTTPError) Error() string {
 	return fmt.Sprintf("miit: HTTP %d: %s", e.StatusCode, e.Body)
 }
@@ -59,6 +61,7 @@ type SOAPFault struct {
 	HTTPStatus int    // status of the response that carried it (normally 500)
 }
 
+// Error gives the fault code and string.
 func (f *SOAPFault) Error() string {
 	return fmt.Sprintf("miit: SOAP fault %s: %s", f.Code, f.String)
 }

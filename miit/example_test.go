@@ -1,7 +1,6 @@
 package miit
 
 import (
-	"context"
 	"fmt"
 	"net/netip"
 	"strings"
@@ -69,7 +68,6 @@ func Example() {
 	//	_, err = c.Upload(ctx, p, seq)
 	//	var re *ReturnError
 	//	if errors.As(err, &re) && re.Code == ReturnSequenceGap { resend re.MissingSequences first }
-	_ = context.Background
 
 	// Output:
 	// <?xml version="1.0" encoding="GBK"?>

@@ -11,7 +11,9 @@ import (
 
 // The fuzz targets run as ordinary tests over their seeds; run them for real with e.g.
 //
-//	go test ./miit -run '^$' -fuzz '^FuzzDecodePayload$' -fuzztime 60s
+//	go test ./miit -run '^$' -fuzz '^FuzzDecodePayload$' -fuzztime 60s -fuzzminimizetime 5s
+//
+// (the default minimisation budget of 60 s per new input stalls a short run on a busy machine)
 //
 // Each asserts more than "no panic": whatever a parser accepts must survive our own encoder.
 

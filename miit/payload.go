@@ -56,6 +56,7 @@ type HashMismatchError struct {
 	Got  string // base64 MD5 of what we received
 }
 
+// Error gives both hashes.
 func (e *HashMismatchError) Error() string {
 	return fmt.Sprintf("miit: payload hash mismatch: declared %s, computed %s", e.Want, e.Got)
 }

@@ -155,6 +155,7 @@ type ValidationError struct {
 	Problems []Problem
 }
 
+// Error counts the problems and shows the first five.
 func (e *ValidationError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "miit: %d XSD problem(s)", len(e.Problems))
