@@ -44,11 +44,12 @@ func TestXSDCopiesMatchReference(t *testing.T) {
 // xmllint validates every document against the GBK original of the schema in one run of
 // the real xmllint and fails the test for each document it rejects. A missing xmllint fails
 // the test: the official schema is our oracle and a silent skip would hide regressions.
-// BEIAN_SKIP_XMLLINT=1 skips it on purpose.
+// BEIAN_SKIP_XMLLINT=1 skips only the schema check, on purpose.
 func xmllint(t *testing.T, schema string, docs map[string][]byte) {
 	t.Helper()
 	if os.Getenv("BEIAN_SKIP_XMLLINT") == "1" {
-		t.Skip("BEIAN_SKIP_XMLLINT=1")
+		t.Logf("BEIAN_SKIP_XMLLINT=1: %d documents not checked against %s", len(docs), schema)
+		return // the rest of the test (encode, decode, compare) still runs
 	}
 	bin, err := exec.LookPath("xmllint")
 	if err != nil {
