@@ -1,0 +1,313 @@
+package rules
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+	"strings"
+	"time"
+
+	"github.com/openbeian/beian"
+	"github.com/openbeian/beian/region"
+)
+
+// The fixtures build realistic orders: identifiers with valid check
+// characters and local region codes, local mobiles, approved domains at
+// domestic registrars held by the subject, the province's documents. A
+// valid fixture passes every rule; a rule's failing fixture changes one
+// thing.
+
+// checkDate is the date every fixture is checked on.
+var checkDate = beian.NewDate(2025, 3, 1)
+
+// fixture is an order with its facts.
+type fixture struct {
+	order *beian.Order
+	facts *MemoryFacts
+	nets  *Networks
+	reg   RegistryFacts
+	over  *Overrides
+	mode  Mode
+	date  beian.Date
+	// noFacts leaves every remote fact source out.
+	noFacts bool
+}
+
+func (f *fixture) input() Input {
+	in := Input{Order: f.order, CheckDate: f.date, Mode: f.mode, Overrides: f.over}
+	if !f.noFacts {
+		in.Facts = f.facts.Facts()
+	}
+	if f.nets != nil {
+		in.Facts.Networks = f.nets
+	}
+	in.Facts.Registry = f.reg
+	return in
+}
+
+func (f *fixture) run() Result { return Check(context.Background(), f.input()) }
+
+func (f *fixture) snap() *beian.Snapshot     { return &f.order.Snapshot }
+func (f *fixture) subj() *beian.Subject      { return &f.order.Snapshot.Subject }
+func (f *fixture) site(i int) *beian.Website { return &f.order.Snapshot.Websites[i] }
+
+// providerNets are the provider's ranges in the fixtures.
+var providerNets = func() *Networks {
+	n, err := NewNetworks([]Network{
+		{Prefix: netip.MustParsePrefix("121.36.0.0/16"), Mainland: true},
+		{Prefix: netip.MustParsePrefix("240e:97c::/32"), Mainland: true},
+		{Prefix: netip.MustParsePrefix("159.138.0.0/16"), Mainland: false},
+	})
+	if err != nil {
+		panic(err)
+	}
+	return n
+}()
+
+// county returns the first county-level code of the province.
+func county(code string) string {
+	for _, city := range region.Children(code + "0000") {
+		for _, c := range region.Children(city.Code) {
+			return c.Code
+		}
+	}
+	panic("no county in " + code)
+}
+
+// county2 returns a county of another city of the province (or of the
+// municipality's county grouping), for same-city tests.
+func otherCityCounty(code string) string {
+	cities := region.Children(code + "0000")
+	for _, city := range cities[1:] {
+		if !city.Grouping {
+			for _, c := range region.Children(city.Code) {
+				return c.Code
+			}
+		}
+	}
+	panic("no second city in " + code)
+}
+
+// residentID builds a valid resident ID number.
+func residentID(regionCode string, birth beian.Date, seq int) string {
+	body := fmt.Sprintf("%s%s%03d", regionCode, strings.ReplaceAll(birth.String(), "-", ""), seq%1000)
+	w := [17]int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
+	sum := 0
+	for i := 0; i < 17; i++ {
+		sum += int(body[i]-'0') * w[i]
+	}
+	return body + string("10X98765432"[sum%11])
+}
+
+// uscc builds a valid unified social credit code: authority and category
+// (e.g. "91" enterprise, "92" sole trader), region and a serial.
+func uscc(kind, regionCode string, serial int) string {
+	org := fmt.Sprintf("%08d", 10000000+serial)
+	ow := [8]int{3, 7, 9, 10, 5, 8, 4, 2}
+	sum := 0
+	for i := 0; i < 8; i++ {
+		sum += int(org[i]-'0') * ow[i]
+	}
+	switch c := 11 - sum%11; c {
+	case 10:
+		org += "X"
+	case 11:
+		org += "0"
+	default:
+		org += string(rune('0' + c))
+	}
+	const alpha = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+	body := kind + regionCode + org
+	weights := [17]int{1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28}
+	s := 0
+	for i := 0; i < 17; i++ {
+		s += strings.IndexByte(alpha, body[i]) * weights[i]
+	}
+	return body + string(alpha[(31-s%31)%31])
+}
+
+func mat(purpose, owner string) beian.Material {
+	return beian.Material{ID: purpose + "-" + owner, Purpose: purpose, Owner: owner, DocumentID: "doc-" + purpose + "-" + owner,
+		MediaType: "image/jpeg", Size: 800 << 10, SHA256: strings.Repeat("ab", 32), UploadedAt: time.Date(2025, 2, 28, 8, 0, 0, 0, time.UTC)}
+}
+
+func person(name, id, mobile, emergency, email string) beian.Person {
+	return beian.Person{
+		Name: name, CertificateType: beian.CertResidentID, CertificateNumber: id,
+		CertificateValidFrom: beian.NewDate(2020, 6, 1), CertificateValidUntil: beian.NewDate(2040, 6, 1),
+		Mobile: mobile, EmergencyPhone: emergency, Email: email,
+	}
+}
+
+func ip(s string) beian.IPRange { return beian.SingleIP(netip.MustParseAddr(s)) }
+
+// provinceMaterials adds the documents the province requires of every
+// order: Jiangsu's responsibility notice and video, Guangdong's letter.
+func provinceMaterials(code string, owners ...string) []beian.Material {
+	var ms []beian.Material
+	switch code {
+	case "32":
+		for _, o := range owners {
+			v := mat(MaterialCommitmentVideo, o)
+			v.MediaType = "video/mp4"
+			v.Size = 30 << 20
+			ms = append(ms, mat(MaterialResponsibilityNotice, o), v)
+		}
+	case "44":
+		ms = append(ms, mat(MaterialBureauCommitment, "subject"))
+	}
+	return ms
+}
+
+// baseFacts are the facts of a fresh first filing: nothing on record, the
+// domains registered by the subject at a domestic registrar, resolving
+// nowhere, the mobiles local, an ECS prepaid for a year.
+func baseFacts(o *beian.Order) *MemoryFacts {
+	m := NewMemoryFacts()
+	s := &o.Snapshot.Subject
+	holder := s.Name
+	for _, w := range o.Snapshot.Websites {
+		for _, d := range w.Domains {
+			m.SetRegistration(d, Registration{Registrar: "阿里云计算有限公司", RealNameVerified: true, Holder: holder,
+				HolderCertificateType: s.CertificateType, HolderCertificate: s.CertificateNumber,
+				Registered: beian.NewDate(2018, 4, 2), Expires: beian.NewDate(2027, 4, 2)})
+			m.SetResolution(d, Resolution{})
+		}
+	}
+	for _, a := range o.Snapshot.Apps {
+		for _, d := range a.Domains {
+			n, _ := normalizeDomain(d)
+			reg := n
+			if i := strings.IndexByte(n, '.'); strings.Count(n, ".") > 1 {
+				reg = n[i+1:]
+			}
+			m.SetRegistration(reg, Registration{Registrar: "华为云计算技术有限公司", RealNameVerified: true, Holder: holder,
+				HolderCertificate: s.CertificateNumber, Registered: beian.NewDate(2019, 1, 1), Expires: beian.NewDate(2028, 1, 1)})
+		}
+	}
+	for _, p := range []*beian.Person{&s.Principal} {
+		m.SetMobileProvince(p.Mobile, o.Province)
+	}
+	for _, w := range o.Snapshot.Websites {
+		m.SetMobileProvince(w.Principal.Mobile, o.Province)
+	}
+	for _, a := range o.Snapshot.Apps {
+		m.SetMobileProvince(a.Principal.Mobile, o.Province)
+	}
+	m.SetResource(o.ID, Resource{Kind: ResourceECS, Mainland: true, Prepaid: true, TermMonths: 12, PublicIP: true})
+	return m
+}
+
+// enterprise returns a valid first filing of an enterprise in the province
+// with one website.
+func enterprise(code string) *fixture {
+	prov, _ := beian.ProvinceByCode(code)
+	cty := county(code)
+	principal := person("王建国", residentID(cty, beian.NewDate(1980, 5, 6), 11), "13800138001", "13900139002", "wangjg@qingyun-data.cn")
+	o := &beian.Order{
+		ID: "order-1", AccountID: "account-1", CreatedBy: "user-1", Type: beian.FirstFiling, State: beian.Draft, Province: code,
+		Snapshot: beian.Snapshot{
+			Version: beian.SnapshotVersion,
+			Subject: beian.Subject{
+				Province: code, Nature: beian.NatureEnterprise, Name: prov.Name + "青云数据科技有限公司",
+				CertificateType: beian.CertBusinessLicence, CertificateNumber: uscc("91", cty, 1), LongTerm: true,
+				CertificateAddress: region.FullName(cty) + "青云路1号", CertificateRegion: cty,
+				MailingAddress:      beian.Address{Region: cty, Detail: "青云路1号青云大厦5层"},
+				LegalRepresentative: "王建国", Principal: principal,
+			},
+			Websites: []beian.Website{{
+				ID: "site-1", Name: "青云数据官网", Domains: []string{"qingyun-data.cn"}, IPs: []beian.IPRange{ip("121.36.10.20")},
+				ServiceContent: []string{"单位门户网站"}, Languages: []string{"zh-CN"}, Principal: principal,
+			}},
+			Materials: append([]beian.Material{
+				mat(MaterialSubjectCertificate, "subject"), mat(MaterialPrincipalIDFront, "subject"), mat(MaterialPrincipalIDBack, "subject"),
+				mat(MaterialCommitmentLetter, "site-1"),
+			}, provinceMaterials(code, "site-1")...),
+		},
+	}
+	return &fixture{order: o, facts: baseFacts(o), nets: providerNets, mode: ModeSubmit, date: checkDate}
+}
+
+// individual returns a valid first filing of an individual with a local ID
+// and one personal website.
+func individual(code string) *fixture {
+	cty := county(code)
+	id := residentID(cty, beian.NewDate(1990, 8, 17), 23)
+	p := person("李明远", id, "13700137003", "13600136004", "limingyuan@example.com")
+	o := &beian.Order{
+		ID: "order-2", AccountID: "account-2", CreatedBy: "user-2", Type: beian.FirstFiling, State: beian.Draft, Province: code,
+		Snapshot: beian.Snapshot{
+			Version: beian.SnapshotVersion,
+			Subject: beian.Subject{
+				Province: code, Nature: beian.NatureIndividual, Name: "李明远",
+				CertificateType: beian.CertResidentID, CertificateNumber: id, CertificateValidUntil: beian.NewDate(2040, 6, 1),
+				CertificateAddress: region.FullName(cty) + "松风巷8号", CertificateRegion: cty,
+				MailingAddress: beian.Address{Region: cty, Detail: "松风巷8号2单元301"},
+				Principal:      p,
+			},
+			Websites: []beian.Website{{
+				ID: "site-1", Name: "松风随笔", Domains: []string{"songfeng-notes.cn"}, IPs: []beian.IPRange{ip("121.36.10.21")},
+				ServiceContent: []string{ContentPersonal}, Languages: []string{"zh-CN"}, Principal: p,
+			}},
+			Materials: append([]beian.Material{
+				mat(MaterialPrincipalIDFront, "subject"), mat(MaterialPrincipalIDBack, "subject"), mat(MaterialCommitmentLetter, "site-1"),
+			}, provinceMaterials(code, "site-1")...),
+		},
+	}
+	return &fixture{order: o, facts: baseFacts(o), nets: providerNets, mode: ModeSubmit, date: checkDate}
+}
+
+// withApp adds a valid app to an enterprise fixture.
+func (f *fixture) withApp() *fixture {
+	s := f.snap()
+	a := beian.App{
+		ID: "app-1", Name: "青云数据助手", IconDocumentID: "doc-icon",
+		Releases: []beian.AppRelease{
+			{Platform: beian.PlatformAndroid, PackageName: "cn.qingyundata.assistant", PublicKey: "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAsq3f0a1", SignatureMD5: "3A:5F:91:0C:7E:22:B4:D8:19:6C:0A:E5:44:F2:8B:71"},
+			{Platform: beian.PlatformIOS, PackageName: "cn.qingyundata.assistant", PublicKey: "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAtq9e1b2", SignatureMD5: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b"},
+		},
+		Domains: []string{"api.qingyun-data.cn"}, IPs: []beian.IPRange{ip("121.36.10.30")},
+		ServiceContent: []string{"工具"}, Languages: []string{"zh-CN"}, Principal: s.Subject.Principal,
+	}
+	s.Apps = append(s.Apps, a)
+	icon := mat(MaterialAppIcon, "app-1")
+	icon.DocumentID, icon.Size, icon.MediaType = "doc-icon", 60<<10, "image/png"
+	s.Materials = append(s.Materials, icon, mat(MaterialCommitmentLetter, "app-1"))
+	s.Materials = append(s.Materials, provinceMaterials2(f.order.Province, "app-1")...)
+	f.facts = baseFacts(f.order)
+	return f
+}
+
+// provinceMaterials2 is provinceMaterials without the subject-wide
+// documents, for an added service.
+func provinceMaterials2(code, owner string) []beian.Material {
+	if code != "32" {
+		return nil
+	}
+	return provinceMaterials(code, owner)
+}
+
+// benchOrder is the benchmark's order: an enterprise in Beijing with five
+// websites and one app.
+func benchOrder() *fixture {
+	f := enterprise("11")
+	s := f.snap()
+	base := s.Websites[0]
+	names := []string{"青云数据官网", "青云数据文档中心", "青云数据开发者平台", "青云数据客户支持", "青云数据招聘站"}
+	domains := []string{"qingyun-data.cn", "qingyun-docs.cn", "qingyun-dev.com", "qingyun-support.com.cn", "qingyun-jobs.net"}
+	s.Websites = nil
+	for i := range names {
+		w := base
+		w.ID = fmt.Sprintf("site-%d", i+1)
+		w.Name = names[i]
+		w.Domains = []string{domains[i]}
+		w.IPs = []beian.IPRange{ip(fmt.Sprintf("121.36.10.%d", 40+i))}
+		s.Websites = append(s.Websites, w)
+		if i > 0 {
+			s.Materials = append(s.Materials, mat(MaterialCommitmentLetter, w.ID))
+		}
+	}
+	f.withApp()
+	f.facts.SetResource(f.order.ID, Resource{Kind: ResourceDedicatedCloud, Mainland: true, Prepaid: true, TermMonths: 24, PublicIP: true})
+	return f
+}
