@@ -1,0 +1,12 @@
+-- +goose Up
+-- Server-side web sessions (scs). The token is stored as its SHA-256, so a
+-- copy of the database does not hand out live sessions.
+CREATE TABLE sessions (
+    token_hash TEXT PRIMARY KEY,
+    data       BYTEA NOT NULL,
+    expiry     TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX sessions_expiry ON sessions (expiry);
+
+-- +goose Down
+DROP TABLE sessions;
