@@ -267,10 +267,11 @@ func samePerson(a, b *beian.Person) bool {
 // foldName normalises an organisation or person name for comparison:
 // spaces dropped, full-width brackets made half-width.
 func foldName(s string) string {
-	if s == "" {
+	s = strings.TrimSpace(s)
+	if !strings.ContainsAny(s, " \u3000（）") {
 		return s
 	}
-	return nameFolder.Replace(strings.TrimSpace(s))
+	return nameFolder.Replace(s)
 }
 
 var nameFolder = strings.NewReplacer(" ", "", "\u3000", "", "（", "(", "）", ")")

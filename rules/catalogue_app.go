@@ -70,9 +70,9 @@ func appRules() []*Rule {
 			Remedy:   t("请选择 Android、iOS 或 HarmonyOS。", "Choose Android, iOS or HarmonyOS."),
 			Sources:  []string{"§5.4", "§6.7", "§9.4"},
 			check: func(c *checker) {
-				c.eachRelease(func(field string, r *beian.AppRelease) {
+				c.eachRelease(func(at path, r *beian.AppRelease) {
 					if !r.Platform.Valid() {
-						c.fail(field+".platform", t("「"+string(r.Platform)+"」不是APP运行平台。", quote(string(r.Platform))+" is not a runtime platform."), c.rule.Remedy)
+						c.fail(at.at(".platform"), t("「"+string(r.Platform)+"」不是APP运行平台。", quote(string(r.Platform))+" is not a runtime platform."), c.rule.Remedy)
 					}
 				})
 			},
@@ -86,9 +86,9 @@ func appRules() []*Rule {
 			Remedy:   t("请从安装包或开发者后台复制准确的包名 / Bundle ID。", "Copy the exact package name or bundle ID from the package or the developer console."),
 			Sources:  []string{"§5.4", "§6.7", "§9.4"},
 			check: func(c *checker) {
-				c.eachRelease(func(field string, r *beian.AppRelease) {
+				c.eachRelease(func(at path, r *beian.AppRelease) {
 					if !validPackage(r.Platform, r.PackageName) {
-						c.fail(field+".package_name", t("包名「"+r.PackageName+"」格式不正确。", "Package name "+quote(r.PackageName)+" is malformed."), c.rule.Remedy)
+						c.fail(at.at(".package_name"), t("包名「"+r.PackageName+"」格式不正确。", "Package name "+quote(r.PackageName)+" is malformed."), c.rule.Remedy)
 					}
 				})
 			},
@@ -201,10 +201,10 @@ func checkAppIcon(c *checker) {
 }
 
 // eachRelease calls fn for every platform release of the order's apps.
-func (c *checker) eachRelease(fn func(field string, r *beian.AppRelease)) {
+func (c *checker) eachRelease(fn func(at path, r *beian.AppRelease)) {
 	for i := range c.snap.Apps {
 		for j := range c.snap.Apps[i].Releases {
-			fn(index(index("apps", i)+".releases", j), &c.snap.Apps[i].Releases[j])
+			fn(path{list: "apps", i: i, sub: ".releases", j: j}, &c.snap.Apps[i].Releases[j])
 		}
 	}
 }
@@ -253,9 +253,9 @@ var digestLengths = map[beian.AppPlatform][]int{
 }
 
 func checkAppSignature(c *checker) {
-	c.eachRelease(func(field string, r *beian.AppRelease) {
+	c.eachRelease(func(at path, r *beian.AppRelease) {
 		if !publicKey.MatchString(strings.TrimSpace(r.PublicKey)) {
-			c.fail(field+".public_key", t("公钥为空或格式不正确。", "The public key is empty or malformed."), c.rule.Remedy)
+			c.fail(at.at(".public_key"), t("公钥为空或格式不正确。", "The public key is empty or malformed."), c.rule.Remedy)
 		}
 		h, ok := hexDigest(r.SignatureMD5)
 		want := digestLengths[r.Platform]
@@ -267,7 +267,7 @@ func checkAppSignature(c *checker) {
 			good = good || ok && len(h) == n
 		}
 		if !good {
-			c.fail(field+".signature_md5", t("签名值「"+r.SignatureMD5+"」不是"+string(r.Platform)+"证书应有的十六进制摘要（"+itoa(want[0])+"位）。", "Signature "+quote(r.SignatureMD5)+" is not the "+itoa(want[0])+"-digit hex digest a "+string(r.Platform)+" certificate has."), c.rule.Remedy)
+			c.fail(at.at(".signature_md5"), t("签名值「"+r.SignatureMD5+"」不是"+string(r.Platform)+"证书应有的十六进制摘要（"+itoa(want[0])+"位）。", "Signature "+quote(r.SignatureMD5)+" is not the "+itoa(want[0])+"-digit hex digest a "+string(r.Platform)+" certificate has."), c.rule.Remedy)
 		}
 	})
 }

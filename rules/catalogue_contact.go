@@ -123,6 +123,9 @@ func contactRules() []*Rule {
 // digits returns the digits of a phone number, dropping +86 and
 // separators, so that "138 0013 8000" equals "+86-13800138000".
 func digits(s string) string {
+	if len(s) == 11 && allDigits(s) {
+		return s // the common case: a bare mobile number
+	}
 	var b strings.Builder
 	for i := 0; i < len(s); i++ {
 		if s[i] >= '0' && s[i] <= '9' {
@@ -136,6 +139,15 @@ func digits(s string) string {
 		d = d[4:]
 	}
 	return d
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // validEmail is a deliberately plain check: one @, a non-empty local

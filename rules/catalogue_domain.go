@@ -77,10 +77,10 @@ func domainRules() []*Rule {
 			Sources:  []string{"§6.2.1", "R6", "S48"},
 			Facts:    []FactKind{FactRegistry},
 			check: func(c *checker) {
-				asOf := c.registry.AsOf().String()
 				for i := range c.domains {
 					d := &c.domains[i]
 					if d.syntax.ZH == "" && !d.approved {
+						asOf := c.registry.AsOf().String()
 						c.fail(d.field, t("域名 "+d.name+" 的后缀 ."+d.suffix+" 不在工信部批复的域名后缀中（后缀表截至 "+asOf+"）。", "The suffix ."+d.suffix+" of "+d.name+" is not among MIIT's approved suffixes (table as of "+asOf+")."), c.rule.Remedy)
 					}
 				}
@@ -352,13 +352,6 @@ func checkDomainValidity(c *checker) {
 	if months == 0 {
 		return
 	}
-	sev := Warning
-	pn := c.provinceName()
-	why := t("多数管局要求域名有效期大于"+itoa(months)+"个月", "most bureaus require more than "+itoa(months)+" months of validity")
-	if c.pack.DomainMinValidityLevel == "required" {
-		sev = Blocking
-		why = t(pn.ZH+"管局要求域名有效期大于"+itoa(months)+"个月", "the domain must be valid for more than "+itoa(months)+" months in "+pn.EN)
-	}
 	for i := range c.domains {
 		d := &c.domains[i]
 		if d.syntax.ZH != "" || !d.approved {
@@ -368,9 +361,17 @@ func checkDomainValidity(c *checker) {
 		if !ok || reg.Expires.IsZero() || !reg.Expires.After(c.date) {
 			continue // undecided or expired: DOMAIN-EXPIRED reports it
 		}
-		if !c.validFor(reg.Expires, false, months) {
-			c.emit(d.field, sev, t("域名 "+d.registrable+" 将于 "+reg.Expires.String()+" 到期，"+why.ZH+"。", "Domain "+d.registrable+" expires on "+reg.Expires.String()+"; "+why.EN+"."), c.rule.Remedy)
+		if c.validFor(reg.Expires, false, months) {
+			continue
 		}
+		sev := Warning
+		why := t("多数管局要求域名有效期大于"+itoa(months)+"个月", "most bureaus require more than "+itoa(months)+" months of validity")
+		if c.pack.DomainMinValidityLevel == "required" {
+			pn := c.provinceName()
+			sev = Blocking
+			why = t(pn.ZH+"管局要求域名有效期大于"+itoa(months)+"个月", "the domain must be valid for more than "+itoa(months)+" months in "+pn.EN)
+		}
+		c.emit(d.field, sev, t("域名 "+d.registrable+" 将于 "+reg.Expires.String()+" 到期，"+why.ZH+"。", "Domain "+d.registrable+" expires on "+reg.Expires.String()+"; "+why.EN+"."), c.rule.Remedy)
 	}
 }
 
@@ -608,36 +609,37 @@ func checkBlacklist(c *checker) {
 		return
 	}
 	bl := c.in.Facts.Blacklist
-	listed := func(field string, kind BlacklistKind, value string) bool {
+	listed := func(field func() string, kind BlacklistKind, value string) bool {
 		if value == "" {
 			return false
 		}
 		ok, err := bl.Listed(c.ctx, kind, value)
 		if err != nil {
-			c.undecided(field, FactBlacklist, err)
+			c.undecided(field(), FactBlacklist, err)
 			return false
 		}
 		return ok
 	}
-	if listed("subject.certificate_number", BlacklistSubject, c.subj.CertificateNumber) {
+	const subjectField = "subject.certificate_number"
+	if listed(func() string { return subjectField }, BlacklistSubject, c.subj.CertificateNumber) {
 		c.fail("subject.certificate_number", t("主办单位证件在管局黑名单中。", "The subject's certificate is on the bureau's blacklist."), c.rule.Remedy)
 	}
 	for i := range c.persons {
 		p := &c.persons[i]
-		if listed(p.field+".certificate_number", BlacklistPerson, p.p.CertificateNumber) {
+		if listed(func() string { return p.field + ".certificate_number" }, BlacklistPerson, p.p.CertificateNumber) {
 			c.fail(p.field+".certificate_number", t("负责人证件在管局黑名单中。", "The responsible person's certificate is on the bureau's blacklist."), c.rule.Remedy)
 		}
 	}
 	for i := range c.domains {
 		d := &c.domains[i]
-		if d.syntax.ZH == "" && listed(d.field, BlacklistDomain, d.registrable) {
+		if d.syntax.ZH == "" && listed(func() string { return d.field }, BlacklistDomain, d.registrable) {
 			c.fail(d.field, t("域名 "+d.registrable+" 在管局黑名单中。", "Domain "+d.registrable+" is on the bureau's blacklist."), c.rule.Remedy)
 		}
 	}
-	c.eachIPRange(func(field string, r beian.IPRange) {
-		for _, a := range []netip.Addr{r.Start, r.End} {
-			if a.IsValid() && listed(field, BlacklistIP, a.String()) {
-				c.fail(field, t("IP地址 "+a.String()+" 在管局黑名单中。", "Address "+a.String()+" is on the bureau's blacklist."), c.rule.Remedy)
+	c.eachIPRange(func(at path, r beian.IPRange) {
+		for _, a := range [2]netip.Addr{r.Start, r.End} {
+			if a.IsValid() && listed(at.String, BlacklistIP, a.String()) {
+				c.fail(at.String(), t("IP地址 "+a.String()+" 在管局黑名单中。", "Address "+a.String()+" is on the bureau's blacklist."), c.rule.Remedy)
 				return
 			}
 		}
@@ -645,15 +647,15 @@ func checkBlacklist(c *checker) {
 }
 
 // eachIPRange calls fn for every IP range of the order's services.
-func (c *checker) eachIPRange(fn func(field string, r beian.IPRange)) {
+func (c *checker) eachIPRange(fn func(at path, r beian.IPRange)) {
 	for i := range c.snap.Websites {
 		for j, r := range c.snap.Websites[i].IPs {
-			fn(index(index("websites", i)+".ips", j), r)
+			fn(path{list: "websites", i: i, sub: ".ips", j: j}, r)
 		}
 	}
 	for i := range c.snap.Apps {
 		for j, r := range c.snap.Apps[i].IPs {
-			fn(index(index("apps", i)+".ips", j), r)
+			fn(path{list: "apps", i: i, sub: ".ips", j: j}, r)
 		}
 	}
 }

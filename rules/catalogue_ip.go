@@ -39,14 +39,14 @@ func ipRules() []*Rule {
 			Remedy:   t("请填写服务器的公网IP（IPv4 或 IPv6，起始不大于结束，同一协议族）。", "Enter the server's public addresses (IPv4 or IPv6, start not after end, one family)."),
 			Sources:  []string{"§5.3", "§5.4", "§6.1.4"},
 			check: func(c *checker) {
-				c.eachIPRange(func(field string, r beian.IPRange) {
+				c.eachIPRange(func(at path, r beian.IPRange) {
 					if !r.Valid() {
-						c.fail(field, t("IP地址段「"+r.String()+"」格式不正确。", "Address range "+quote(r.String())+" is malformed."), c.rule.Remedy)
+						c.fail(at.String(), t("IP地址段「"+r.String()+"」格式不正确。", "Address range "+quote(r.String())+" is malformed."), c.rule.Remedy)
 						return
 					}
-					for _, a := range []netip.Addr{r.Start, r.End} {
+					for _, a := range [2]netip.Addr{r.Start, r.End} {
 						if !publicAddr(a) {
-							c.fail(field, t("IP地址 "+a.String()+" 不是公网地址。", "Address "+a.String()+" is not a public address."), c.rule.Remedy)
+							c.fail(at.String(), t("IP地址 "+a.String()+" 不是公网地址。", "Address "+a.String()+" is not a public address."), c.rule.Remedy)
 							return
 						}
 					}
@@ -97,22 +97,22 @@ func publicAddr(a netip.Addr) bool {
 
 func checkProviderIPs(c *checker) {
 	nets := c.in.Facts.Networks
-	c.eachIPRange(func(field string, r beian.IPRange) {
+	c.eachIPRange(func(at path, r beian.IPRange) {
 		if !r.Valid() {
 			return
 		}
 		if nets == nil {
-			c.undecided(field, FactNetworks, nil)
+			c.undecided(at.String(), FactNetworks, nil)
 			return
 		}
-		for _, a := range []netip.Addr{r.Start, r.End} {
+		for _, a := range [2]netip.Addr{r.Start, r.End} {
 			ours, mainland := nets.Classify(a)
 			switch {
 			case !ours:
-				c.fail(field, t("IP地址 "+a.String()+" 不是本接入商的地址。", "Address "+a.String()+" is not one of this provider's."), c.rule.Remedy)
+				c.fail(at.String(), t("IP地址 "+a.String()+" 不是本接入商的地址。", "Address "+a.String()+" is not one of this provider's."), c.rule.Remedy)
 				return
 			case !mainland:
-				c.fail(field, t("IP地址 "+a.String()+" 属于本接入商境外地域，无需也不能备案。", "Address "+a.String()+" is in one of this provider's overseas regions, which need no filing and cannot be filed."), c.rule.Remedy)
+				c.fail(at.String(), t("IP地址 "+a.String()+" 属于本接入商境外地域，无需也不能备案。", "Address "+a.String()+" is in one of this provider's overseas regions, which need no filing and cannot be filed."), c.rule.Remedy)
 				return
 			}
 		}

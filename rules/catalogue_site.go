@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 
@@ -418,15 +419,15 @@ func siteRules() []*Rule {
 			Remedy:   t("请补全审批类别、审批号并上传审批文件。", "Complete the category and number and upload the file."),
 			Sources:  []string{"§5.6", "S25"},
 			check: func(c *checker) {
-				c.eachPreApproval(func(field string, p *beian.PreApproval) {
+				c.eachPreApproval(func(at path, p *beian.PreApproval) {
 					if sectorByKey[p.Category] == nil {
-						c.fail(field+".category", t("前置审批类别「"+p.Category+"」不存在。", "Unknown pre-approval category "+quote(p.Category)+"."), c.rule.Remedy)
+						c.fail(at.at(".category"), t("前置审批类别「"+p.Category+"」不存在。", "Unknown pre-approval category "+quote(p.Category)+"."), c.rule.Remedy)
 					}
 					if strings.TrimSpace(p.Number) == "" {
-						c.fail(field+".number", t("请填写前置审批号。", "The approval number is missing."), c.rule.Remedy)
+						c.fail(at.at(".number"), t("请填写前置审批号。", "The approval number is missing."), c.rule.Remedy)
 					}
 					if strings.TrimSpace(p.DocumentID) == "" {
-						c.fail(field+".document_id", t("请上传前置审批文件。", "The approval file is missing."), c.rule.Remedy)
+						c.fail(at.at(".document_id"), t("请上传前置审批文件。", "The approval file is missing."), c.rule.Remedy)
 					}
 				})
 			},
@@ -440,9 +441,9 @@ func siteRules() []*Rule {
 			Remedy:   t("前置审批文件过期需重新办理：请联系发证单位进行证件续期，并重新上传最新的前置审批证件（已备案的请做变更备案）。", "An expired pre-approval must be renewed: ask the issuer to renew it and upload the new one (by a change, if the service is filed)."),
 			Sources:  []string{"R12", "§9.4", "S27", "S28", "S37", "S38", "S39"},
 			check: func(c *checker) {
-				c.eachPreApproval(func(field string, p *beian.PreApproval) {
+				c.eachPreApproval(func(at path, p *beian.PreApproval) {
 					if !p.ValidUntil.IsZero() && !p.ValidUntil.After(c.date) {
-						c.fail(field+".valid_until", t("前置审批「"+p.Number+"」已于 "+p.ValidUntil.String()+" 过期。", "Pre-approval "+quote(p.Number)+" expired on "+p.ValidUntil.String()+"."), c.rule.Remedy)
+						c.fail(at.at(".valid_until"), t("前置审批「"+p.Number+"」已于 "+p.ValidUntil.String()+" 过期。", "Pre-approval "+quote(p.Number)+" expired on "+p.ValidUntil.String()+"."), c.rule.Remedy)
 					}
 				})
 			},
@@ -456,8 +457,8 @@ func siteRules() []*Rule {
 			Remedy:   t("审核员请核对前置审批文件为清晰、完整的资料图片，且与填写的审批号一致。", "Reviewer: check the file is a clear, complete image matching the number entered."),
 			Sources:  []string{"R12", "S27", "S28"},
 			check: func(c *checker) {
-				c.eachPreApproval(func(field string, p *beian.PreApproval) {
-					c.fail(field+".document_id", c.rule.Reason, c.rule.Remedy)
+				c.eachPreApproval(func(at path, p *beian.PreApproval) {
+					c.fail(at.at(".document_id"), c.rule.Reason, c.rule.Remedy)
 				})
 			},
 		},
@@ -636,15 +637,15 @@ func sharesBigram(name, core string) bool {
 }
 
 // eachPreApproval calls fn for every pre-approval of the order's services.
-func (c *checker) eachPreApproval(fn func(field string, p *beian.PreApproval)) {
+func (c *checker) eachPreApproval(fn func(at path, p *beian.PreApproval)) {
 	for i := range c.snap.Websites {
 		for j := range c.snap.Websites[i].PreApprovals {
-			fn(index(index("websites", i)+".pre_approvals", j), &c.snap.Websites[i].PreApprovals[j])
+			fn(path{list: "websites", i: i, sub: ".pre_approvals", j: j}, &c.snap.Websites[i].PreApprovals[j])
 		}
 	}
 	for i := range c.snap.Apps {
 		for j := range c.snap.Apps[i].PreApprovals {
-			fn(index(index("apps", i)+".pre_approvals", j), &c.snap.Apps[i].PreApprovals[j])
+			fn(path{list: "apps", i: i, sub: ".pre_approvals", j: j}, &c.snap.Apps[i].PreApprovals[j])
 		}
 	}
 }
@@ -683,30 +684,27 @@ func checkContentSector(c *checker) {
 	}
 }
 
+// religionList is the index of the religion list in sectorMatcher.
+var religionList = slices.Index(sectorList, SectorReligion)
+
 func checkReligion(c *checker) {
-	religion := 0
-	for li, key := range sectorList {
-		if key == SectorReligion {
-			religion = li
-		}
-	}
-	look := func(field, text string, ps []beian.PreApproval) {
+	look := func(at path, text string, ps []beian.PreApproval) {
 		if text == "" || hasPreApproval(ps, SectorReligion) {
 			return
 		}
-		if w := sectorMatcher.find(text, religion); w != "" {
-			c.fail(field, t("「"+text+"」涉及宗教（「"+w+"」），须勾选「宗教」并上传《互联网宗教信息服务许可证》。", quote(text)+" concerns religion ("+quote(w)+"): tick 宗教 and upload the religious information service licence."), c.rule.Remedy)
+		if w := sectorMatcher.find(text, religionList); w != "" {
+			c.fail(at.String(), t("「"+text+"」涉及宗教（「"+w+"」），须勾选「宗教」并上传《互联网宗教信息服务许可证》。", quote(text)+" concerns religion ("+quote(w)+"): tick 宗教 and upload the religious information service licence."), c.rule.Remedy)
 		}
 	}
 	for i := range c.snap.Websites {
 		w := &c.snap.Websites[i]
-		look(index("websites", i)+".name", w.Name, w.PreApprovals)
-		look(index("websites", i)+".remark", w.Remark, w.PreApprovals)
+		look(path{list: "websites", i: i, leaf: ".name"}, w.Name, w.PreApprovals)
+		look(path{list: "websites", i: i, leaf: ".remark"}, w.Remark, w.PreApprovals)
 	}
 	for i := range c.snap.Apps {
 		a := &c.snap.Apps[i]
-		look(index("apps", i)+".name", a.Name, a.PreApprovals)
-		look(index("apps", i)+".remark", a.Remark, a.PreApprovals)
+		look(path{list: "apps", i: i, leaf: ".name"}, a.Name, a.PreApprovals)
+		look(path{list: "apps", i: i, leaf: ".remark"}, a.Remark, a.PreApprovals)
 	}
 }
 

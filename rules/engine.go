@@ -416,6 +416,28 @@ func lastDot(s string) int {
 
 func index(prefix string, i int) string { return prefix + "[" + strconv.Itoa(i) + "]" }
 
+// path is a field path such as websites[2].pre_approvals[0].number, kept
+// in parts so that the string is built only when a finding needs it.
+type path struct {
+	list string // websites, apps
+	i    int
+	sub  string // .ips, .pre_approvals, .releases; "" for none
+	j    int
+	leaf string // .number; "" for none
+}
+
+// String formats the path.
+func (p path) String() string {
+	s := index(p.list, p.i)
+	if p.sub != "" {
+		s = index(s+p.sub, p.j)
+	}
+	return s + p.leaf
+}
+
+// at returns the path with a leaf field.
+func (p path) at(leaf string) string { p.leaf = leaf; return p.String() }
+
 // emit records a finding of the current rule.
 func (c *checker) emit(field string, sev Severity, reason, remedy beian.Text) {
 	c.out = append(c.out, Finding{Rule: c.rule.ID, Field: field, Severity: sev, Reason: reason, Remedy: remedy})

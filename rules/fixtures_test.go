@@ -311,3 +311,166 @@ func benchOrder() *fixture {
 	f.facts.SetResource(f.order.ID, Resource{Kind: ResourceDedicatedCloud, Mainland: true, Prepaid: true, TermMonths: 24, PublicIP: true})
 	return f
 }
+
+// recordSubjectID and recordServiceID name the filed subject and website
+// onRecord creates.
+const (
+	recordSubjectID = "subject-1"
+	recordServiceID = "service-1"
+)
+
+// onRecord files the fixture's subject and first website (as if its first
+// filing succeeded in 2023, with our access and a compliant homepage) and
+// turns the order into one of type typ acting on them: a new website gets
+// a second site, a new app an app, the other types the filed site.
+func (f *fixture) onRecord(typ beian.OrderType) *fixture {
+	o := f.order
+	prov, _ := beian.ProvinceByCode(o.Province)
+	num := beian.ICPNumber{Province: prov, Serial: "2023000123"}
+	site := o.Snapshot.Websites[0]
+	filedSite := site
+	filedAt := time.Date(2023, 3, 1, 2, 0, 0, 0, time.UTC)
+	svc := beian.RecordService{
+		ID: recordServiceID, SubjectID: recordSubjectID, Kind: beian.KindWebsite, Website: &filedSite,
+		Number: num.Service(1, beian.KindWebsite), Status: beian.RecordFiled, FiledAt: filedAt,
+		Access: []beian.AccessRecord{{ID: "access-1", Provider: "ours", Ours: true, IPs: site.IPs, Status: beian.AccessActive, CreatedAt: filedAt}},
+	}
+	f.facts.AddRecord(beian.Record{
+		Subject:  beian.RecordSubject{ID: recordSubjectID, AccountID: o.AccountID, Subject: o.Snapshot.Subject, Number: num, Status: beian.RecordFiled, FiledAt: filedAt},
+		Services: []beian.RecordService{svc},
+	})
+	f.facts.BindAccount(o.AccountID, "qingyun", o.Snapshot.Subject.CertificateNumber)
+	f.facts.SetHomepage(site.Domains[0], Homepage{Reachable: true, Title: site.Name + " - 首页", NumberShown: svc.Number.DisplayNumber().String(), LinksToMIIT: true})
+	f.facts.SetResolution(site.Domains[0], Resolution{Resolves: true, Addrs: []netip.Addr{site.IPs[0].Start}})
+	o.Type, o.RecordSubjectID = typ, recordSubjectID
+	switch typ {
+	case beian.NewWebsite:
+		o.Snapshot.Websites = nil
+		o.Snapshot.Materials = slicesDeleteFunc(o.Snapshot.Materials, func(m beian.Material) bool { return m.Owner == "site-1" })
+		f.addSite("site-2", "青云数据文档中心", "qingyun-docs.cn")
+		if o.Snapshot.Subject.Nature.IsIndividual() {
+			f.site(0).Name, f.site(0).ServiceContent = "松风读书笔记", []string{ContentPersonal}
+		}
+	case beian.NewApp:
+		o.Snapshot.Websites = nil
+		f.withAppKeepFacts()
+	default:
+		o.Snapshot.Websites[0].RecordID = recordServiceID
+	}
+	return f
+}
+
+func slicesDeleteFunc(ms []beian.Material, del func(beian.Material) bool) []beian.Material {
+	var out []beian.Material
+	for _, m := range ms {
+		if !del(m) {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// addSite adds a website like the first one (or the fixture's own first
+// website before it was removed) with its documents and facts.
+func (f *fixture) addSite(id, name, domain string) *fixture {
+	s := f.snap()
+	p := s.Subject.Principal
+	content := []string{"单位门户网站"}
+	if s.Subject.Nature.IsIndividual() {
+		content = []string{ContentPersonal}
+	}
+	s.Websites = append(s.Websites, beian.Website{
+		ID: id, Name: name, Domains: []string{domain}, IPs: []beian.IPRange{ip("121.36.10.21")},
+		ServiceContent: content, Languages: []string{"zh-CN"}, Principal: p,
+	})
+	s.Materials = append(s.Materials, mat(MaterialCommitmentLetter, id))
+	s.Materials = append(s.Materials, provinceMaterials2(f.order.Province, id)...)
+	f.facts.SetRegistration(domain, Registration{Registrar: "新网", RealNameVerified: true, Holder: s.Subject.Name,
+		HolderCertificate: s.Subject.CertificateNumber, Registered: beian.NewDate(2024, 1, 5), Expires: beian.NewDate(2026, 1, 5)})
+	f.facts.SetResolution(domain, Resolution{})
+	return f
+}
+
+// withAppKeepFacts adds the app without rebuilding the facts.
+func (f *fixture) withAppKeepFacts() *fixture {
+	facts := f.facts
+	f.withApp()
+	for _, a := range f.snap().Apps {
+		for _, d := range a.Domains {
+			n, _ := normalizeDomain(d)
+			reg := n[strings.IndexByte(n, '.')+1:]
+			r, _ := f.facts.Registration(context.Background(), reg)
+			facts.SetRegistration(reg, *r)
+		}
+	}
+	f.facts = facts
+	return f
+}
+
+// setReg changes the registration of a domain.
+func (f *fixture) setReg(domain string, change func(*Registration)) *fixture {
+	r, _ := f.facts.Registration(context.Background(), domain)
+	if r == nil {
+		r = &Registration{}
+	}
+	change(r)
+	f.facts.SetRegistration(domain, *r)
+	return f
+}
+
+// setResource changes the order's resource.
+func (f *fixture) setResource(change func(*Resource)) *fixture {
+	r, _ := f.facts.OrderResource(context.Background(), f.order)
+	change(r)
+	f.facts.SetResource(f.order.ID, *r)
+	return f
+}
+
+// without removes the documents of a purpose.
+func (f *fixture) without(purpose string) *fixture {
+	f.snap().Materials = slicesDeleteFunc(f.snap().Materials, func(m beian.Material) bool { return m.Purpose == purpose })
+	return f
+}
+
+// with adds a document.
+func (f *fixture) with(purpose, owner string) *fixture {
+	f.snap().Materials = append(f.snap().Materials, mat(purpose, owner))
+	return f
+}
+
+// organisation turns an enterprise fixture into a government body or public
+// institution with a suitable domain and the establishment office's
+// approval.
+func organisation(code string, nature beian.Nature, domain string) *fixture {
+	f := enterprise(code)
+	prov, _ := beian.ProvinceByCode(code)
+	s := f.subj()
+	s.Nature = nature
+	s.CertificateType = beian.CertUSCC
+	s.CertificateNumber = uscc("12", county(code), 7)
+	s.Name = prov.Name + "市数据管理中心"
+	if nature == beian.NatureGovernment {
+		s.CertificateNumber = uscc("11", county(code), 8)
+		s.Name = prov.Name + "市数据资源局"
+	}
+	w := f.site(0)
+	w.Name = s.Name + "网站"
+	w.Domains = []string{domain}
+	f.with(MaterialEstablishmentProof, "subject")
+	f.facts = baseFacts(f.order)
+	return f
+}
+
+// otherSubjectRecord is a filed record of another subject with one website
+// on the domain, in the given status.
+func otherSubjectRecord(domain string, status beian.RecordStatus) beian.Record {
+	prov, _ := beian.ProvinceByCode("31")
+	num := beian.ICPNumber{Province: prov, Serial: "19000777"}
+	site := beian.Website{ID: "x", Name: "他人网站", Domains: []string{domain}}
+	return beian.Record{
+		Subject: beian.RecordSubject{ID: "subject-other", AccountID: "account-other", Number: num, Status: beian.RecordFiled,
+			Subject: beian.Subject{Name: "上海他人有限公司", CertificateNumber: uscc("91", county("31"), 99)}},
+		Services: []beian.RecordService{{ID: "service-other", SubjectID: "subject-other", Kind: beian.KindWebsite, Website: &site,
+			Number: num.Service(1, beian.KindWebsite), Status: status}},
+	}
+}

@@ -5,7 +5,6 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
-	"path"
 	"slices"
 	"sort"
 	"strconv"
@@ -397,7 +396,7 @@ func loadPacks() (*packSet, error) {
 	}
 	raw := map[string]packFile{}
 	for _, f := range files {
-		b, err := packFS.ReadFile(path.Join("provinces", f.Name()))
+		b, err := packFS.ReadFile("provinces/" + f.Name())
 		if err != nil {
 			return nil, err
 		}

@@ -61,7 +61,8 @@ type Registry struct {
 	source     string
 	tlds       map[string]bool // suffix → approved
 	second     map[string]bool // known second-level public suffixes
-	registrars map[string]bool // normalised name or alias → approved
+	registrars map[string]bool // folded name or alias → approved
+	exact      map[string]bool // name or alias as written → approved
 	entries    []TLDEntry      // for docs, sorted
 }
 
@@ -100,6 +101,7 @@ func NewRegistry(o RegistryOverlay) (*Registry, error) {
 		tlds:       map[string]bool{},
 		second:     map[string]bool{},
 		registrars: map[string]bool{},
+		exact:      map[string]bool{},
 	}
 	notes := map[string]string{}
 	add := func(e TLDEntry, admin bool) error {
@@ -140,6 +142,7 @@ func NewRegistry(o RegistryOverlay) (*Registry, error) {
 		}
 		for _, n := range append([]string{e.Name}, e.Aliases...) {
 			r.registrars[registrarKey(n)] = e.Approved
+			r.exact[n] = e.Approved
 		}
 	}
 	if !o.AsOf.IsZero() {
@@ -183,6 +186,9 @@ func (r *Registry) Suffix(d string) (string, bool) {
 
 // Registrar implements RegistryFacts.
 func (r *Registry) Registrar(name string) (approved, known bool) {
+	if approved, known = r.exact[name]; known {
+		return approved, known
+	}
 	approved, known = r.registrars[registrarKey(name)]
 	return approved, known
 }
