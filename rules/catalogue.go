@@ -312,3 +312,38 @@ func serviceLabel(kind beian.ServiceKind, name string) beian.Text {
 func quote(s string) string { return "\u201c" + s + "\u201d" }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// dupFinder finds, for item i, the first earlier item with the same
+// non-empty key. Small orders compare pairwise, which costs nothing to set
+// up; large ones build an index, so a pathological order stays linear.
+// Call first with i = 0, 1, 2 … in order.
+type dupFinder struct {
+	n   int
+	key func(i int) string
+	idx map[string]int
+}
+
+const dupPairwiseMax = 32
+
+func (d *dupFinder) first(i int) int {
+	k := d.key(i)
+	if k == "" {
+		return -1
+	}
+	if d.n <= dupPairwiseMax {
+		for j := 0; j < i; j++ {
+			if d.key(j) == k {
+				return j
+			}
+		}
+		return -1
+	}
+	if d.idx == nil {
+		d.idx = make(map[string]int, d.n)
+	}
+	if j, ok := d.idx[k]; ok {
+		return j
+	}
+	d.idx[k] = i
+	return -1
+}

@@ -255,38 +255,31 @@ func checkLocalMobile(c *checker) {
 }
 
 func checkPrincipalsDistinct(c *checker) {
-	for i := range c.persons {
-		a := &c.persons[i]
-		for j := 0; j < i; j++ {
-			b := &c.persons[j]
-			if samePerson(a.p, b.p) {
-				continue
-			}
-			if a.p.Mobile != "" && digits(a.p.Mobile) == digits(b.p.Mobile) {
-				c.fail(a.field+".mobile", t("该负责人与另一位负责人使用了相同的手机号码。", "This person shares a mobile number with another responsible person."), c.rule.Remedy)
-			}
-			if a.p.Email != "" && strings.EqualFold(strings.TrimSpace(a.p.Email), strings.TrimSpace(b.p.Email)) {
-				c.fail(a.field+".email", t("该负责人与另一位负责人使用了相同的电子邮箱。", "This person shares an e-mail address with another responsible person."), c.rule.Remedy)
-			}
+	ps := c.persons
+	mobiles := dupFinder{n: len(ps), key: func(i int) string { return digits(ps[i].p.Mobile) }}
+	emails := dupFinder{n: len(ps), key: func(i int) string { return strings.ToLower(strings.TrimSpace(ps[i].p.Email)) }}
+	for i := range ps {
+		a := &ps[i]
+		if j := mobiles.first(i); j >= 0 && !samePerson(a.p, ps[j].p) {
+			c.fail(a.field+".mobile", t("该负责人与另一位负责人使用了相同的手机号码。", "This person shares a mobile number with another responsible person."), c.rule.Remedy)
+		}
+		if j := emails.first(i); j >= 0 && !samePerson(a.p, ps[j].p) {
+			c.fail(a.field+".email", t("该负责人与另一位负责人使用了相同的电子邮箱。", "This person shares an e-mail address with another responsible person."), c.rule.Remedy)
 		}
 	}
 }
 
 func checkSamePersonConsistent(c *checker) {
-	for i := range c.persons {
-		a := &c.persons[i]
-		if a.p.CertificateNumber == "" {
+	ps := c.persons
+	certs := dupFinder{n: len(ps), key: func(i int) string { return strings.ToUpper(strings.TrimSpace(ps[i].p.CertificateNumber)) }}
+	for i := range ps {
+		j := certs.first(i)
+		if j < 0 {
 			continue
 		}
-		for j := 0; j < i; j++ {
-			b := &c.persons[j]
-			if !strings.EqualFold(strings.TrimSpace(a.p.CertificateNumber), strings.TrimSpace(b.p.CertificateNumber)) {
-				continue
-			}
-			if foldName(a.p.Name) != foldName(b.p.Name) || digits(a.p.Mobile) != digits(b.p.Mobile) || !strings.EqualFold(strings.TrimSpace(a.p.Email), strings.TrimSpace(b.p.Email)) {
-				c.fail(a.field, c.rule.Reason, c.rule.Remedy)
-			}
-			break
+		a, b := ps[i].p, ps[j].p
+		if foldName(a.Name) != foldName(b.Name) || digits(a.Mobile) != digits(b.Mobile) || !strings.EqualFold(strings.TrimSpace(a.Email), strings.TrimSpace(b.Email)) {
+			c.fail(ps[i].field, c.rule.Reason, c.rule.Remedy)
 		}
 	}
 }

@@ -53,16 +53,16 @@ func domainRules() []*Rule {
 			Remedy:   t("请删除重复的域名。", "Remove the duplicate."),
 			Sources:  []string{"§5.3"},
 			check: func(c *checker) {
-				for i := range c.domains {
-					d := &c.domains[i]
-					if d.site < 0 || d.name == "" {
-						continue
+				dups := dupFinder{n: len(c.domains), key: func(i int) string {
+					if c.domains[i].site < 0 {
+						return ""
 					}
-					for j := 0; j < i; j++ {
-						if e := &c.domains[j]; e.site >= 0 && e.name == d.name {
-							c.fail(d.field, t("域名 "+d.name+" 重复。", "Domain "+d.name+" is listed twice."), c.rule.Remedy)
-							break
-						}
+					return c.domains[i].name
+				}}
+				for i := range c.domains {
+					if dups.first(i) >= 0 {
+						d := &c.domains[i]
+						c.fail(d.field, t("域名 "+d.name+" 重复。", "Domain "+d.name+" is listed twice."), c.rule.Remedy)
 					}
 				}
 			},

@@ -300,13 +300,11 @@ func siteRules() []*Rule {
 			Remedy:   t("建议为不同网站使用不同名称，并确保内容不同。", "Give the sites different names and make sure their content differs."),
 			Sources:  []string{"§6.5.10"},
 			check: func(c *checker) {
-				for i := range c.snap.Websites {
-					a := foldName(c.snap.Websites[i].Name)
-					for j := 0; j < i; j++ {
-						if a != "" && a == foldName(c.snap.Websites[j].Name) {
-							c.fail(index("websites", i)+".name", t("网站名称「"+c.snap.Websites[i].Name+"」与本单中另一个网站相同。", "Site name "+quote(c.snap.Websites[i].Name)+" is also used by another website of the order."), c.rule.Remedy)
-							break
-						}
+				ws := c.snap.Websites
+				dups := dupFinder{n: len(ws), key: func(i int) string { return foldName(ws[i].Name) }}
+				for i := range ws {
+					if dups.first(i) >= 0 {
+						c.fail(index("websites", i)+".name", t("网站名称「"+ws[i].Name+"」与本单中另一个网站相同。", "Site name "+quote(ws[i].Name)+" is also used by another website of the order."), c.rule.Remedy)
 					}
 				}
 			},
