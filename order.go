@@ -125,6 +125,14 @@ type Order struct {
 	// CancellationConfirmed records the customer's confirmation a subject
 	// cancellation needs before the bureau submission.
 	CancellationConfirmed bool
+	// Review is the latest review decision, with the fields the reviewer
+	// marked; the customer's "fix only these" edit starts from it. The full
+	// history is in the audit trail.
+	Review *Review
+	// ClaimedBy is the reviewer working on the order, so two reviewers do
+	// not review the same order; empty when unclaimed.
+	ClaimedBy string
+	ClaimedAt time.Time
 	// Version increments on every write; stores refuse stale writes.
 	Version int
 	// SubmissionKey is the idempotency key of the last customer submission.
@@ -139,3 +147,36 @@ type Order struct {
 
 // SubjectName is the name shown in lists.
 func (o *Order) SubjectName() string { return o.Snapshot.Subject.Name }
+
+// FieldMark is a reviewer's (or the bureau's) mark on one field of an
+// order: the field path, the catalogue rule whose reason and remedy apply,
+// and the reviewer's own words.
+type FieldMark struct {
+	Field  string `json:"field"`
+	RuleID string `json:"rule_id,omitempty"`
+	Note   string `json:"note,omitempty"`
+}
+
+// Review is a decision on an order: by a reviewer (pass, supplement,
+// reject) or by the bureau (approve, reject, return), with its opinion.
+type Review struct {
+	Event      OrderEvent  `json:"event"`
+	By         string      `json:"by"` // user ID, or "bureau"
+	At         time.Time   `json:"at"`
+	Opinion    string      `json:"opinion,omitempty"`
+	Marks      []FieldMark `json:"marks,omitempty"`
+	BureauCode int         `json:"bureau_code,omitempty"` // MIIT result code, for bureau decisions
+}
+
+// Marked reports whether the review marked field.
+func (r *Review) Marked(field string) bool {
+	if r == nil {
+		return false
+	}
+	for _, m := range r.Marks {
+		if m.Field == field {
+			return true
+		}
+	}
+	return false
+}
