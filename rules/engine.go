@@ -18,8 +18,10 @@ type Input struct {
 	// CheckDate is the date the check is made for (today in China, from the
 	// caller's clock); validity periods and effective dates count from it.
 	CheckDate beian.Date
-	Mode      Mode
-	Facts     Facts
+	// Mode is ModeDraft on a save, ModeSubmit before submission.
+	Mode Mode
+	// Facts are the fact sources; see Facts for what a nil one means.
+	Facts Facts
 	// Overrides are the administrator's pack values; nil for none.
 	Overrides *Overrides
 }
@@ -255,14 +257,6 @@ type domainRef struct {
 
 // sub reports whether the domain is below its registrable domain.
 func (d *domainRef) sub() bool { return d.registrable != "" && d.name != d.registrable }
-
-// owner returns the index of the service the domain belongs to.
-func (d *domainRef) service() (kind beian.ServiceKind, i int) {
-	if d.site >= 0 {
-		return beian.KindWebsite, d.site
-	}
-	return beian.KindApp, d.app
-}
 
 // personRole is what a responsible person is responsible for.
 type personRole int
@@ -561,7 +555,6 @@ func (c *checker) registration(d *domainRef) (*Registration, bool) {
 	m, ok := c.regMemo[d.registrable]
 	if !ok {
 		m.v, m.err = c.in.Facts.Domains.Registration(c.ctx, d.registrable)
-		m.done = true
 		c.regMemo[d.registrable] = m
 	}
 	if m.err != nil || m.v == nil {

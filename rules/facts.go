@@ -54,15 +54,15 @@ func (k FactKind) Text() beian.Text {
 // ModeSubmit for remote sources, always for local ones) — except Registry,
 // which falls back to the embedded table ([DefaultRegistry]).
 type Facts struct {
-	Records   RecordFacts
-	Contacts  ContactFacts
-	Domains   DomainFacts
-	DNS       DNSFacts
-	Homepages HomepageFacts
-	Blacklist BlacklistFacts
-	Resources ResourceFacts
-	Registry  RegistryFacts
-	Networks  NetworkFacts
+	Records   RecordFacts    // remote: the store
+	Contacts  ContactFacts   // remote: the blind index and the number-segment table
+	Domains   DomainFacts    // remote: RDAP/WHOIS, registrars
+	DNS       DNSFacts       // remote: the DNS probe
+	Homepages HomepageFacts  // remote: the homepage probe
+	Blacklist BlacklistFacts // remote: bureau blacklist feeds
+	Resources ResourceFacts  // remote: resource feed and authorization codes
+	Registry  RegistryFacts  // local: nil means DefaultRegistry
+	Networks  NetworkFacts   // local: the provider's address ranges
 }
 
 // RecordFacts answers from our own store: records filed through this
@@ -109,9 +109,9 @@ type AccountBinding struct {
 
 // OrderRef is an in-progress order, as other orders see it.
 type OrderRef struct {
-	ID    string
-	Type  beian.OrderType
-	State beian.OrderState
+	ID    string           // our order ID
+	Type  beian.OrderType  // its filing type
+	State beian.OrderState // its current state
 }
 
 // ContactKind is the kind of contact looked up in the blind index.
@@ -126,8 +126,8 @@ const (
 
 // ContactQuery asks who else uses a contact.
 type ContactQuery struct {
-	Kind  ContactKind
-	Value string
+	Kind  ContactKind // what Value is
+	Value string      // the mobile digits, e-mail or certificate number
 	// SubjectCertificate is the certificate of the subject of the order;
 	// its own uses do not count.
 	SubjectCertificate string
@@ -163,10 +163,10 @@ type Registration struct {
 	// Holder is the real-name holder (域名持有者); HolderCertificate its
 	// certificate number when the registrar discloses it to the provider.
 	Holder                string
-	HolderCertificateType beian.CertificateType
-	HolderCertificate     string
-	Registered            beian.Date
-	Expires               beian.Date
+	HolderCertificateType beian.CertificateType // "" when not disclosed
+	HolderCertificate     string                // "" when not disclosed
+	Registered            beian.Date            // registration (creation) date
+	Expires               beian.Date            // expiry date
 }
 
 // DomainFacts gives domain registration data. The RDAP adapter (package
@@ -183,7 +183,7 @@ type DomainFacts interface {
 type Resolution struct {
 	// Resolves is true when the name has A or AAAA records.
 	Resolves bool
-	Addrs    []netip.Addr
+	Addrs    []netip.Addr // the A and AAAA addresses seen
 }
 
 // DNSFacts resolves domains (package probe implements it with real
@@ -196,13 +196,14 @@ type DNSFacts interface {
 
 // Homepage is what a homepage probe saw on a filed site.
 type Homepage struct {
+	// Reachable is true when the homepage answered with a page.
 	Reachable bool
 	// Title is the page's <title>.
 	Title string
 	// NumberShown is the ICP number printed at the bottom of the page, ""
 	// when none; LinksToMIIT says whether it links to beian.miit.gov.cn.
 	NumberShown string
-	LinksToMIIT bool
+	LinksToMIIT bool // the number links to https://beian.miit.gov.cn
 }
 
 // HomepageFacts fetches filed sites' homepages (package probe).
@@ -248,13 +249,14 @@ const (
 
 // Resource is the filing resource an order was verified with (产品验证).
 type Resource struct {
+	// Kind is what the resource is.
 	Kind ResourceKind
 	// Mainland is true for a mainland-China region.
 	Mainland bool
 	// Prepaid is true for 包年/包月; TermMonths is the prepaid term,
 	// renewals included.
 	Prepaid    bool
-	TermMonths int
+	TermMonths int // months prepaid, renewals included
 	// PublicIP is false for intranet-only resources.
 	PublicIP bool
 	// FilingsUsed counts the services already filed with the resource;
@@ -268,6 +270,7 @@ type Resource struct {
 
 // AuthCodeState is the state of an authorization code (spec §10.2).
 type AuthCodeState struct {
+	// Used is true once a filing succeeded with the code.
 	Used bool
 	// ResourceExpired is true when the resource behind the code expired.
 	ResourceExpired bool

@@ -73,6 +73,9 @@ func Markdown() []byte {
 	w("\n## Seed sentences → rules\n\nThe seed text (`rules/testdata/seed.txt`) split at every 。, verbatim. A sentence that states a rule maps to rule IDs; the others say why they state none.\n\n| # | Sentence | Rule IDs |\n|---|---|---|\n")
 	for _, s := range seedSentences {
 		ids := idLinks(citing(rules, s.ID))
+		if c := seedCaveats[s.ID]; c != "" {
+			ids += " — " + cell(c)
+		}
 		if s.Note != "" {
 			ids = "— (" + cell(s.Note) + ")"
 		}

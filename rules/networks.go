@@ -11,8 +11,8 @@ import (
 // public addresses its servers, load balancers and WAFs use, and whether
 // the range is in a mainland-China region.
 type Network struct {
-	Prefix   netip.Prefix `json:"prefix"`
-	Mainland bool         `json:"mainland"`
+	Prefix   netip.Prefix `json:"prefix"`   // e.g. 121.36.0.0/16
+	Mainland bool         `json:"mainland"` // false for overseas and Hong Kong regions
 }
 
 // Networks is the in-memory NetworkFacts. It is immutable and safe for

@@ -69,13 +69,16 @@ type Pack struct {
 	// individual.certificate_types: certificates an individual may file with.
 	IndividualCertificates []beian.CertificateType
 
-	// domain.min_validity_months and domain.min_validity_level.
+	// domain.min_validity_months: months of validity a domain must have
+	// left; domain.min_validity_level: required (blocking) or advised.
 	DomainMinValidityMonths int
 	DomainMinValidityLevel  string
 	// domain.holder: subject, unit_only or unit_or_legal_rep.
 	DomainHolder string
-	// domain.government_suffixes and domain.public_institution_suffixes.
-	GovernmentSuffixes        []string
+	// domain.government_suffixes: suffixes government websites may use.
+	GovernmentSuffixes []string
+	// domain.public_institution_suffixes: suffixes public institutions'
+	// websites may use.
 	PublicInstitutionSuffixes []string
 	// domain.government_ip_only_allowed: a government website may be filed
 	// by IP address without a domain.
@@ -86,13 +89,14 @@ type Pack struct {
 	OneDomain string
 	// order.one_website: one website per order.
 	OneWebsite bool
-	// order.max_new_domains and order.max_new_domains_enterprise: 0 for no
-	// limit.
-	MaxNewDomains           int
+	// order.max_new_domains: new domains per order, 0 for no limit.
+	MaxNewDomains int
+	// order.max_new_domains_enterprise: the same for enterprises.
 	MaxNewDomainsEnterprise int
-	// order.one_domain_after_sites_individual / _enterprise: above this many
-	// filed sites, a new website may carry one domain; 0 for no rule.
+	// order.one_domain_after_sites_individual: above this many filed sites,
+	// an individual's new website may carry one domain; 0 for no rule.
 	OneDomainAfterSitesIndividual int
+	// order.one_domain_after_sites_enterprise: the same for units.
 	OneDomainAfterSitesEnterprise int
 
 	// address.same_city: mailing address in the certificate address's city.
@@ -108,41 +112,82 @@ type Pack struct {
 	// subject.medical_certificate_types: certificates a medical institution
 	// may file with; empty for the national enumeration.
 	MedicalCertificates []beian.CertificateType
-	// services.max_individual and services.max_enterprise: 0 for no limit.
+	// services.max_individual: services per individual subject, 0 for no
+	// limit.
 	MaxServicesIndividual int
+	// services.max_enterprise: websites per unit subject, 0 for no limit.
 	MaxServicesEnterprise int
-	// construction_plan.existing_sites_enterprise / _individual: from this
-	// many filed sites on, a new website needs a construction plan.
+	// construction_plan.existing_sites_enterprise: from this many filed
+	// sites a unit's new website needs a construction plan; 0 for never.
 	PlanSitesEnterprise int
+	// construction_plan.existing_sites_individual: the same for individuals.
 	PlanSitesIndividual int
 
-	// site_name.* word lists and flags.
-	SensitiveWords            []string
-	IndividualBannedWords     []string
-	IndividualExtraWords      []string
-	IndividualCautionWords    []string
-	PlaceNames                []string
-	EnglishLetters            string // allowed, discouraged, forbidden
-	NameMustReflectService    bool
-	NameMustMatchNature       bool
-	LiveTitleLevel            string // site.live_title_must_match: required, advised
-	DisplaySubjectNumber      bool   // display.subject_number
-	BureauCommitmentSince     beian.Date
+	// site_name.sensitive_words: words no site name may contain.
+	SensitiveWords []string
+	// site_name.individual_banned_words: words an individual's site name may
+	// not contain (national list).
+	IndividualBannedWords []string
+	// site_name.individual_extra_banned_words: the province's own list.
+	IndividualExtraWords []string
+	// site_name.individual_caution_words: words some bureaus refuse.
+	IndividualCautionWords []string
+	// site_name.place_names: place names an individual's site name may not
+	// contain.
+	PlaceNames []string
+	// site_name.english_letters: allowed, discouraged or forbidden.
+	EnglishLetters string
+	// site_name.must_reflect_service: the name must say what the site does.
+	NameMustReflectService bool
+	// site_name.must_match_nature: the name must fit the subject's nature.
+	NameMustMatchNature bool
+	// site.live_title_must_match: required or advised.
+	LiveTitleLevel string
+	// display.subject_number: homepages show the subject number.
+	DisplaySubjectNumber bool
+	// commitment.bureau_letter_since: from this date the bureau's
+	// 《互联网信息服务备案承诺书》 is required; zero for never.
+	BureauCommitmentSince beian.Date
+	// authenticity.responsibility_notice_since: from this date the signed
+	// 《ICP备案信息真实性责任告知书》 is required; zero for never.
 	ResponsibilityNoticeSince beian.Date
-	CommitmentVideoSince      beian.Date
-	EstablishmentProof        bool
-	PreapprovalEducation      bool
-	PreapprovalMedical        bool
-	HospitalDocuments         bool
-	LicenceSeal               string
-	HighClarity               bool
-	ChangeFivePhotos          bool
-	NameChangeLetter          bool
+	// authenticity.commitment_video_since: from this date the video of the
+	// principal reading the commitment is required; zero for never.
+	CommitmentVideoSince beian.Date
+	// government.establishment_proof_required: 编办证明 for government
+	// bodies and public institutions.
+	EstablishmentProof bool
+	// preapproval.education_required: education still needs pre-approval.
+	PreapprovalEducation bool
+	// preapproval.medical_required: medical content still needs
+	// pre-approval.
+	PreapprovalMedical bool
+	// preapproval.hospital_documents_required: hospitals upload their
+	// practice licence and medical-advertising approval.
+	HospitalDocuments bool
+	// materials.licence_seal: the seal a business licence must carry; ""
+	// for none.
+	LicenceSeal string
+	// materials.high_clarity: the bureau demands especially clear images.
+	HighClarity bool
+	// change.five_photo_set: changes need the five-photo set.
+	ChangeFivePhotos bool
+	// change.name_change_letter_required: a name change needs the
+	// registry's letter.
+	NameChangeLetter bool
+	// change.subject_replacement_same_legal_rep: a change may replace the
+	// subject when the legal representative stays.
 	SubjectReplacementSameRep bool
-	AccessDataMustMatch       bool
-	LocalMobile               string // required_individual, preferred, not_required
-	Migration                 string // yes, unknown
-	AppListingDeadline        beian.Date
+	// access.data_must_match_record: new access and new websites keep the
+	// filed data.
+	AccessDataMustMatch bool
+	// contact.local_mobile: required_individual, preferred or not_required.
+	LocalMobile string
+	// migration.supported: yes or unknown.
+	Migration string
+	// app.existing_listing_deadline: the deadline for apps listed before
+	// 2023-09-01.
+	AppListingDeadline beian.Date
 
 	sources map[string]string
 	words   *matcher
@@ -159,13 +204,15 @@ const (
 
 // KeyDef describes one pack key.
 type KeyDef struct {
+	// Name is the key, e.g. person.min_age.
 	Name string
 	// Type is bool, int, enum, date, string, words or certificate_types.
 	Type string
 	// Values are the allowed values of an enum.
 	Values []string
-	Doc    beian.Text
-	ptr    func(*Pack) any
+	// Doc says what the key means.
+	Doc beian.Text
+	ptr func(*Pack) any
 }
 
 // PackKeys is every key a pack has, in the order docs/rules.md shows them.

@@ -34,23 +34,23 @@ type TLDEntry struct {
 	Suffix string `json:"suffix"`
 	// Approved is false for an admin entry that withdraws an approval.
 	Approved *bool  `json:"approved,omitempty"`
-	Note     string `json:"note,omitempty"`
+	Note     string `json:"note,omitempty"` // e.g. who may register under it
 }
 
 // RegistrarEntry is one registrar of the table.
 type RegistrarEntry struct {
-	Name     string   `json:"name"`
-	Aliases  []string `json:"aliases,omitempty"`
-	Approved bool     `json:"approved"`
+	Name     string   `json:"name"`              // the registrar's legal name
+	Aliases  []string `json:"aliases,omitempty"` // other names registries publish for it
+	Approved bool     `json:"approved"`          // an MIIT-approved domestic registrar
 }
 
 // RegistryOverlay is the admin table laid over the embedded one: entries
 // with the same suffix or registrar name replace the embedded ones.
 type RegistryOverlay struct {
-	AsOf        beian.Date       `json:"as_of"`
-	TLDs        []TLDEntry       `json:"tlds,omitempty"`
-	SecondLevel []string         `json:"second_level,omitempty"`
-	Registrars  []RegistrarEntry `json:"registrars,omitempty"`
+	AsOf        beian.Date       `json:"as_of"`                  // when the admin last verified it; zero keeps the embedded date
+	TLDs        []TLDEntry       `json:"tlds,omitempty"`         // added or withdrawn TLDs
+	SecondLevel []string         `json:"second_level,omitempty"` // more public suffixes under an approved TLD
+	Registrars  []RegistrarEntry `json:"registrars,omitempty"`   // added or corrected registrars
 }
 
 // Registry is the in-memory RegistryFacts: the embedded table, optionally

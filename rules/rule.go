@@ -149,10 +149,12 @@ type Finding struct {
 	// Field is the path of the offending field in the order's snapshot, e.g.
 	// "websites[0].domains[1]" or "subject.principal.mobile"; "order" for
 	// the order as a whole.
-	Field    string   `json:"field"`
+	Field string `json:"field"`
+	// Severity is the rule's severity, or weaker (see Rule.Severity).
 	Severity Severity `json:"severity"`
-	// Reason is the 驳回原因, Remedy the 修改措施.
+	// Reason is the 驳回原因: what is wrong, with the offending value.
 	Reason beian.Text `json:"reason"`
+	// Remedy is the 修改措施: what to do about it.
 	Remedy beian.Text `json:"remedy"`
 	// Undecided marks a finding made because a fact was missing: a reviewer
 	// must decide what the rule could not.
@@ -162,10 +164,10 @@ type Finding struct {
 // FactError is a failed fact look-up, for the caller's log; the finding it
 // caused carries no error text, since errors may hold internals.
 type FactError struct {
-	Rule  string
-	Field string
-	Fact  FactKind
-	Err   error
+	Rule  string   // the rule that asked
+	Field string   // the field it was checking
+	Fact  FactKind // the source that failed
+	Err   error    // the source's error
 }
 
 // Result is the outcome of one pre-check.
@@ -178,8 +180,9 @@ type Result struct {
 	Deferred []string `json:"deferred,omitempty"`
 	// FactErrors are the look-ups that failed, for the log.
 	FactErrors []FactError `json:"-"`
-	Mode       Mode        `json:"-"`
-	CheckDate  beian.Date  `json:"check_date"`
+	// Mode and CheckDate echo the input.
+	Mode      Mode       `json:"-"`
+	CheckDate beian.Date `json:"check_date"`
 	// Province is the code of the province pack the check used; empty when
 	// the order names no known province (the national defaults were used).
 	Province string `json:"province,omitempty"`

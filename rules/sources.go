@@ -113,6 +113,25 @@ type seedSentence struct {
 	Note string
 }
 
+// seedCaveats qualify how a rule-bearing seed sentence maps to rules where
+// the mapping needs words: the sentence comes from an unnamed province's
+// page, contradicts another, or is cut off.
+var seedCaveats = map[string]string{
+	"S03": "From an unnamed province's page: blocking where the pack lists the accepted certificates (subject.medical_certificate_types), a warning elsewhere.",
+	"S04": "The seed's figure (more than two months) is the national default; Shanghai's pack says one month.",
+	"S05": "Contradicts S57, S61 and S65 (spec §14 item 7). The page's province is not named, so the national default follows the majority (letter required); a province pack sets service_principal.authorization_letter_required to false where this sentence holds.",
+	"S06": "A foreign legal representative may authorize even where the pack refuses authorization (Subject.LegalRepresentativeCertificateType).",
+	"S07": ".政务 is accepted too (spec §6.2.7, 《互联网政务应用安全管理规定》).",
+	"S08": "The deadline is app.existing_listing_deadline (2024-03-31 by default).",
+	"S59": "Applies to subjects whose name contains 医院 (preapproval.hospital_documents_required).",
+	"S60": "A permission; Zhejiang and Hunan require a seal, Heilongjiang a fingerprint (reviewer checklist).",
+	"S62": "\"No home-location requirement\" is contact.local_mobile = not_required (Tibet, Qinghai); elsewhere local numbers are advised.",
+	"S64": "From an unnamed province's page: blocking where website.one_domain is required (Hubei, Hunan, Xinjiang), a warning elsewhere.",
+	"S66": "Cut off in the seed; spec §6.4.5 gives the rule (distinct phones and e-mails).",
+	"S75": "Blocking where principal.mainland_certificate_required is set (Shanxi, Hebei); the page's province is not named.",
+	"S76": "Needs the licence's business scope, which the order does not carry: reviewer checklist.",
+}
+
 // citing returns the IDs of the rules whose Sources include ref, in
 // catalogue order.
 func citing(rules []*Rule, ref string) []string {

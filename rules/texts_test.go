@@ -170,6 +170,11 @@ func TestSources(t *testing.T) {
 			t.Errorf("seed %s is marked %q yet cited by %v", s.ID, s.Note, ids)
 		}
 	}
+	for id := range seedCaveats {
+		if !knownRef(id) || len(citing(rules, id)) == 0 {
+			t.Errorf("caveat for %s, which no rule cites", id)
+		}
+	}
 	seed, err := os.ReadFile("testdata/seed.txt")
 	if err != nil {
 		t.Fatal(err)
