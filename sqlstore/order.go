@@ -11,7 +11,10 @@ import (
 	"github.com/openbeian/beian"
 )
 
-const ctxOrderSnapshot = "orders.snapshot"
+const (
+	ctxOrderSnapshot = "orders.snapshot"
+	ctxOrderReview   = "orders.review"
+)
 
 // Page sizes of FindOrders.
 const (
@@ -42,32 +45,42 @@ func (tx *Tx) CreateOrder(ctx context.Context, o *beian.Order) error {
 	o.CreatedAt, o.StateChangedAt, o.DueAt = truncTime(o.CreatedAt), truncTime(o.StateChangedAt), truncTime(o.DueAt)
 	o.UpdatedAt = tx.now
 	o.Version = 1
-	snap, serviceIDs, err := tx.orderDocs(o)
+	snap, serviceIDs, review, err := tx.orderDocs(o)
 	if err != nil {
 		return tx.fail("create order", err)
 	}
+	o.ClaimedAt = truncTime(o.ClaimedAt)
 	_, err = tx.exec(ctx, `INSERT INTO orders (id, account_id, created_by, type, state, province, subject_cert_bidx, subject_name,
 			record_subject_id, service_ids, cancellation_confirmed, snapshot_enc, snapshot_version, version, submission_key,
-			created_at, updated_at, state_changed_at, due_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			created_at, updated_at, state_changed_at, due_at, review_enc, claimed_by, claimed_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		o.ID, o.AccountID, o.CreatedBy, string(o.Type), string(o.State), o.Province,
 		nullString(tx.db.keys.Index(IndexCertificate, o.Snapshot.Subject.CertificateNumber)), o.SubjectName(),
 		o.RecordSubjectID, serviceIDs, o.CancellationConfirmed, snap, o.Snapshot.Version, o.Version, o.SubmissionKey,
-		tx.t(o.CreatedAt), tx.t(o.UpdatedAt), tx.t(o.StateChangedAt), tx.t(o.DueAt))
+		tx.t(o.CreatedAt), tx.t(o.UpdatedAt), tx.t(o.StateChangedAt), tx.t(o.DueAt), review, o.ClaimedBy, tx.t(o.ClaimedAt))
 	return tx.fail("create order", err)
 }
 
-// orderDocs encodes the encrypted snapshot and the service ID list.
-func (tx *Tx) orderDocs(o *beian.Order) (snapshot, serviceIDs string, err error) {
+// orderDocs encodes the encrypted snapshot, the service ID list and the
+// encrypted review ("" when there is none).
+func (tx *Tx) orderDocs(o *beian.Order) (snapshot, serviceIDs, review string, err error) {
 	b, err := json.Marshal(o.Snapshot)
 	if err != nil {
-		return "", "", fmt.Errorf("snapshot: %w", err)
+		return "", "", "", fmt.Errorf("snapshot: %w", err)
 	}
 	ids, err := json.Marshal(nonNil(o.ServiceIDs))
 	if err != nil {
-		return "", "", err
+		return "", "", "", err
 	}
-	return tx.db.keys.Encrypt(ctxOrderSnapshot, b), string(ids), nil
+	if o.Review != nil {
+		o.Review.At = truncTime(o.Review.At)
+		r, err := json.Marshal(o.Review)
+		if err != nil {
+			return "", "", "", fmt.Errorf("review: %w", err)
+		}
+		review = tx.db.keys.Encrypt(ctxOrderReview, r)
+	}
+	return tx.db.keys.Encrypt(ctxOrderSnapshot, b), string(ids), review, nil
 }
 
 // UpdateOrder writes o if its Version still matches the stored one, then
@@ -81,20 +94,20 @@ func (tx *Tx) UpdateOrder(ctx context.Context, o *beian.Order) error {
 	if o.Snapshot.Version == 0 {
 		o.Snapshot.Version = beian.SnapshotVersion
 	}
-	snap, serviceIDs, err := tx.orderDocs(o)
+	snap, serviceIDs, review, err := tx.orderDocs(o)
 	if err != nil {
 		return tx.fail("update order", err)
 	}
-	o.StateChangedAt, o.DueAt = truncTime(o.StateChangedAt), truncTime(o.DueAt)
+	o.StateChangedAt, o.DueAt, o.ClaimedAt = truncTime(o.StateChangedAt), truncTime(o.DueAt), truncTime(o.ClaimedAt)
 	res, err := tx.exec(ctx, `UPDATE orders SET account_id = ?, created_by = ?, type = ?, state = ?, province = ?,
 			subject_cert_bidx = ?, subject_name = ?, record_subject_id = ?, service_ids = ?, cancellation_confirmed = ?,
 			snapshot_enc = ?, snapshot_version = ?, version = version + 1, submission_key = ?,
-			updated_at = ?, state_changed_at = ?, due_at = ?
+			updated_at = ?, state_changed_at = ?, due_at = ?, review_enc = ?, claimed_by = ?, claimed_at = ?
 		WHERE id = ? AND version = ?`,
 		o.AccountID, o.CreatedBy, string(o.Type), string(o.State), o.Province,
 		nullString(tx.db.keys.Index(IndexCertificate, o.Snapshot.Subject.CertificateNumber)), o.SubjectName(),
 		o.RecordSubjectID, serviceIDs, o.CancellationConfirmed, snap, o.Snapshot.Version, o.SubmissionKey,
-		tx.t(tx.now), tx.t(o.StateChangedAt), tx.t(o.DueAt), o.ID, o.Version)
+		tx.t(tx.now), tx.t(o.StateChangedAt), tx.t(o.DueAt), review, o.ClaimedBy, tx.t(o.ClaimedAt), o.ID, o.Version)
 	if err != nil {
 		return tx.fail("update order", err)
 	}
@@ -129,7 +142,7 @@ func (tx *Tx) versionChecked(ctx context.Context, res sql.Result, table, id, sta
 }
 
 const orderColumns = `id, account_id, created_by, type, state, province, record_subject_id, service_ids, cancellation_confirmed,
-	snapshot_enc, version, submission_key, created_at, updated_at, state_changed_at, due_at`
+	snapshot_enc, version, submission_key, created_at, updated_at, state_changed_at, due_at, review_enc, claimed_by, claimed_at`
 
 // FindOrder returns the order with id, or ENOTFOUND.
 func (tx *Tx) FindOrder(ctx context.Context, id string) (*beian.Order, error) {
@@ -212,11 +225,21 @@ func (tx *Tx) orders(ctx context.Context, query string, args ...any) ([]*beian.O
 	var out []*beian.Order
 	for rows.Next() {
 		var o beian.Order
-		var typ, state, serviceIDs, snap string
+		var typ, state, serviceIDs, snap, review string
 		if err := rows.Scan(&o.ID, &o.AccountID, &o.CreatedBy, &typ, &state, &o.Province, &o.RecordSubjectID, &serviceIDs,
 			&o.CancellationConfirmed, &snap, &o.Version, &o.SubmissionKey, scanTime(&o.CreatedAt), scanTime(&o.UpdatedAt),
-			scanTime(&o.StateChangedAt), scanTime(&o.DueAt)); err != nil {
+			scanTime(&o.StateChangedAt), scanTime(&o.DueAt), &review, &o.ClaimedBy, scanTime(&o.ClaimedAt)); err != nil {
 			return nil, tx.fail("find orders", err)
+		}
+		if review != "" {
+			b, err := tx.db.keys.Decrypt(ctxOrderReview, review)
+			if err != nil {
+				return nil, tx.fail("find orders", fmt.Errorf("order %s review: %w", o.ID, err))
+			}
+			o.Review = new(beian.Review)
+			if err := json.Unmarshal(b, o.Review); err != nil {
+				return nil, tx.fail("find orders", fmt.Errorf("order %s review: %w", o.ID, err))
+			}
 		}
 		o.Type, o.State = beian.OrderType(typ), beian.OrderState(state)
 		if err := json.Unmarshal([]byte(serviceIDs), &o.ServiceIDs); err != nil {
