@@ -1,0 +1,207 @@
+package workflow
+
+import (
+	"context"
+	"strings"
+
+	"github.com/openbeian/beian"
+	"github.com/openbeian/beian/rules"
+)
+
+// storeFacts answers the pre-check's questions about our own records,
+// orders and contacts from the store, each in one read transaction.
+type storeFacts struct{ store beian.Store }
+
+var (
+	_ rules.RecordFacts  = (*storeFacts)(nil)
+	_ rules.ContactFacts = (*storeFacts)(nil)
+)
+
+func (f *storeFacts) view(ctx context.Context, fn func(tx beian.Tx) error) error {
+	return f.store.View(ctx, fn)
+}
+
+func notFoundIsNil[T any](v T, err error) (T, error) {
+	var zero T
+	if beian.ErrorCode(err) == beian.ENOTFOUND {
+		return zero, nil
+	}
+	return v, err
+}
+
+func (f *storeFacts) RecordByCertificate(ctx context.Context, certificate string) (*beian.Record, error) {
+	var r *beian.Record
+	err := f.view(ctx, func(tx beian.Tx) error {
+		var err error
+		r, err = notFoundIsNil(tx.FindRecordBySubjectCertificate(ctx, certificate))
+		return err
+	})
+	return r, err
+}
+
+func (f *storeFacts) RecordByID(ctx context.Context, subjectID string) (*beian.Record, error) {
+	var r *beian.Record
+	err := f.view(ctx, func(tx beian.Tx) error {
+		var err error
+		r, err = notFoundIsNil(tx.FindRecord(ctx, subjectID))
+		return err
+	})
+	return r, err
+}
+
+func (f *storeFacts) AccountBinding(ctx context.Context, accountID, certificate string) (rules.AccountBinding, error) {
+	var b rules.AccountBinding
+	err := f.view(ctx, func(tx beian.Tx) error {
+		if certificate != "" {
+			a, err := notFoundIsNil(tx.FindAccountBySubjectCertificate(ctx, certificate))
+			if err != nil {
+				return err
+			}
+			if a != nil {
+				b.CertificateAccountID, b.CertificateAccountName = a.ID, a.Name
+			}
+		}
+		if accountID != "" {
+			a, err := notFoundIsNil(tx.FindAccount(ctx, accountID))
+			if err != nil {
+				return err
+			}
+			if a != nil && a.SubjectCertificate != "" && certificate != "" &&
+				normCert(a.SubjectCertificate) != normCert(certificate) {
+				b.AccountHasOtherSubject = true
+			}
+		}
+		return nil
+	})
+	return b, err
+}
+
+func (f *storeFacts) OrdersInProgress(ctx context.Context, certificate, excludeOrderID string) ([]rules.OrderRef, error) {
+	var out []rules.OrderRef
+	err := f.view(ctx, func(tx beian.Tx) error {
+		orders, _, err := tx.FindOrders(ctx, beian.OrderFilter{SubjectCertificate: certificate, States: inProgressStates(), Limit: 20})
+		for _, o := range orders {
+			if o.ID != excludeOrderID {
+				out = append(out, rules.OrderRef{ID: o.ID, Type: o.Type, State: o.State})
+			}
+		}
+		return err
+	})
+	return out, err
+}
+
+func (f *storeFacts) ServicesByDomain(ctx context.Context, domain string) ([]beian.RecordService, error) {
+	var out []beian.RecordService
+	err := f.view(ctx, func(tx beian.Tx) error {
+		var err error
+		out, err = tx.FindServicesByDomain(ctx, domain)
+		return err
+	})
+	return out, err
+}
+
+// OtherSubjectsUsing counts the filed subjects other than the order's own
+// that list the contact for a person other than the one giving it.
+func (f *storeFacts) OtherSubjectsUsing(ctx context.Context, q rules.ContactQuery) (int, error) {
+	kind := map[rules.ContactKind]beian.ContactKind{
+		rules.ContactMobile: beian.ContactMobile, rules.ContactEmail: beian.ContactEmail, rules.ContactCertificate: beian.ContactCertificate,
+	}[q.Kind]
+	n := 0
+	err := f.view(ctx, func(tx beian.Tx) error {
+		ids, err := tx.SubjectsUsingContact(ctx, kind, q.Value)
+		if err != nil || len(ids) == 0 {
+			return err
+		}
+		own := ""
+		if q.SubjectCertificate != "" {
+			if r, err := notFoundIsNil(tx.FindRecordBySubjectCertificate(ctx, q.SubjectCertificate)); err != nil {
+				return err
+			} else if r != nil {
+				own = r.Subject.ID
+			}
+		}
+		for _, id := range ids {
+			if id == own {
+				continue
+			}
+			if q.PersonCertificate != "" {
+				r, err := notFoundIsNil(tx.FindRecord(ctx, id))
+				if err != nil {
+					return err
+				}
+				if r != nil && samePersonUses(r, q) {
+					continue // the same person keeps the same contacts everywhere (§6.4.4)
+				}
+			}
+			n++
+		}
+		return nil
+	})
+	return n, err
+}
+
+// samePersonUses reports whether, in record r, the contact belongs to the
+// person with q.PersonCertificate.
+func samePersonUses(r *beian.Record, q rules.ContactQuery) bool {
+	match := func(p beian.Person) bool {
+		if normCert(p.CertificateNumber) != normCert(q.PersonCertificate) {
+			return false
+		}
+		switch q.Kind {
+		case rules.ContactMobile:
+			return digits(p.Mobile) == digits(q.Value) || digits(p.EmergencyPhone) == digits(q.Value)
+		case rules.ContactEmail:
+			return equalFold(p.Email, q.Value)
+		}
+		return true
+	}
+	if match(r.Subject.Subject.Principal) {
+		return true
+	}
+	for _, s := range r.Services {
+		if s.Website != nil && match(s.Website.Principal) || s.App != nil && match(s.App.Principal) {
+			return true
+		}
+	}
+	return false
+}
+
+// MobileProvince is unknown without a number-segment (号段) database; the
+// rule that needs it asks a reviewer instead.
+func (f *storeFacts) MobileProvince(ctx context.Context, mobile string) (string, error) { return "", nil }
+
+func digits(s string) string {
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			b = append(b, s[i])
+		}
+	}
+	if len(b) > 11 {
+		b = b[len(b)-11:]
+	}
+	return string(b)
+}
+
+func equalFold(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		x, y := a[i], b[i]
+		if 'A' <= x && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if 'A' <= y && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
+}
+
+// normCert compares certificate numbers as the blind index does: trimmed,
+// upper case.
+func normCert(s string) string { return strings.ToUpper(strings.TrimSpace(s)) }
