@@ -168,7 +168,9 @@ func samePersonUses(r *beian.Record, q rules.ContactQuery) bool {
 
 // MobileProvince is unknown without a number-segment (号段) database; the
 // rule that needs it asks a reviewer instead.
-func (f *storeFacts) MobileProvince(ctx context.Context, mobile string) (string, error) { return "", nil }
+func (f *storeFacts) MobileProvince(ctx context.Context, mobile string) (string, error) {
+	return "", nil
+}
 
 func digits(s string) string {
 	b := make([]byte, 0, len(s))
