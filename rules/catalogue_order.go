@@ -80,12 +80,13 @@ func orderRules() []*Rule {
 			ID:       "ACCOUNT-ONE-SUBJECT",
 			Title:    t("一个账号只能备案一个主体", "One account, one subject"),
 			Severity: Blocking,
-			Applies:  Scope{Types: []beian.OrderType{beian.FirstFiling, beian.NewWebsite, beian.NewApp, beian.NewAccess, beian.ChangeSubject, beian.ChangeService, beian.ChangeBoth, beian.Migrate, beian.Claim}},
-			Reason:   t("一个账号只能备案一个主体，一个主体只能在一个账号下备案；该证件已在其他账号下使用，或本账号已备案其他主体。", "One account files one subject and a subject is filed under one account; the certificate is used under another account, or this account files another subject."),
-			Remedy:   t("请登录证件所在账号继续操作，或通过「转移备案」将主体转到本账号。", "Continue in the account that holds the certificate, or move the subject here with 转移备案."),
-			Sources:  []string{"§2", "§6.1.1"},
-			Facts:    []FactKind{FactRecords},
-			check:    checkAccountOneSubject,
+			// Not migrations: the target subject files from its own account.
+			Applies: Scope{Types: []beian.OrderType{beian.FirstFiling, beian.NewWebsite, beian.NewApp, beian.NewAccess, beian.ChangeSubject, beian.ChangeService, beian.ChangeBoth, beian.Claim}},
+			Reason:  t("一个账号只能备案一个主体，一个主体只能在一个账号下备案；该证件已在其他账号下使用，或本账号已备案其他主体。", "One account files one subject and a subject is filed under one account; the certificate is used under another account, or this account files another subject."),
+			Remedy:  t("请登录证件所在账号继续操作，或通过「转移备案」将主体转到本账号。", "Continue in the account that holds the certificate, or move the subject here with 转移备案."),
+			Sources: []string{"§2", "§6.1.1"},
+			Facts:   []FactKind{FactRecords},
+			check:   checkAccountOneSubject,
 		},
 		{
 			ID:       "ORDER-IN-PROGRESS",
@@ -714,7 +715,11 @@ func checkFivePhotos(c *checker) {
 		if c.order.Type == beian.ChangeSubject && (n.purpose == MaterialServicePrincipalIDFront || n.purpose == MaterialServicePrincipalPhoto) {
 			continue
 		}
-		if !c.hasMaterial(n.purpose, "") {
+		purpose := n.purpose
+		if purpose == MaterialSubjectCertificate && !c.isUnit() {
+			purpose = MaterialPrincipalIDFront // an individual's certificate is their ID
+		}
+		if !c.hasMaterial(purpose, "") {
 			c.fail("materials", t("青海管局变更须上传全套五图，缺少「"+n.name.ZH+"」。", "Qinghai changes need the five-photo set; the "+n.name.EN+" is missing."), c.rule.Remedy)
 		}
 	}

@@ -440,7 +440,8 @@ func siteRules() []*Rule {
 			Sources:  []string{"R12", "§9.4", "S27", "S28", "S37", "S38", "S39"},
 			check: func(c *checker) {
 				c.eachPreApproval(func(at path, p *beian.PreApproval) {
-					if !p.ValidUntil.IsZero() && !p.ValidUntil.After(c.date) {
+					// A permit is valid through its last day.
+					if !p.ValidUntil.IsZero() && p.ValidUntil.Before(c.date) {
 						c.fail(at.at(".valid_until"), t("前置审批「"+p.Number+"」已于 "+p.ValidUntil.String()+" 过期。", "Pre-approval "+quote(p.Number)+" expired on "+p.ValidUntil.String()+"."), c.rule.Remedy)
 					}
 				})

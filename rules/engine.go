@@ -508,7 +508,8 @@ func (c *checker) can(fact FactKind, field string) bool {
 }
 
 // record returns the filed subject the order concerns: the one it names
-// (RecordSubjectID), else the one with the subject's certificate. ok is
+// (RecordSubjectID; for a migration the source subject), else the one with
+// the subject's certificate. ok is
 // false when the records could not be consulted (the finding is made);
 // a nil record with ok means there is none.
 func (c *checker) record(field string) (*beian.Record, bool) {
@@ -518,7 +519,9 @@ func (c *checker) record(field string) (*beian.Record, bool) {
 	m := &c.recordMemo
 	if !m.done {
 		m.done = true
-		if id := c.order.RecordSubjectID; id != "" {
+		// A first filing has no record to name; what matters is whether
+		// its certificate is filed already.
+		if id := c.order.RecordSubjectID; id != "" && c.order.Type != beian.FirstFiling {
 			m.v, m.err = c.in.Facts.Records.RecordByID(c.ctx, id)
 		} else if c.subj.CertificateNumber != "" {
 			m.v, m.err = c.in.Facts.Records.RecordByCertificate(c.ctx, c.subj.CertificateNumber)

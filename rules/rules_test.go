@@ -739,12 +739,12 @@ var ruleCases = map[string]ruleCase{
 	"PREAPPROVAL-EXPIRED": {
 		fail: func() *fixture {
 			f := ent()
-			f.site(0).PreApprovals = []beian.PreApproval{{Category: SectorCulture, Number: "京网文〔2021〕0001-001号", ValidUntil: beian.NewDate(2025, 3, 1), DocumentID: "doc-culture"}}
+			f.site(0).PreApprovals = []beian.PreApproval{{Category: SectorCulture, Number: "京网文〔2021〕0001-001号", ValidUntil: beian.NewDate(2025, 2, 28), DocumentID: "doc-culture"}}
 			return f
 		},
 		pass: func() *fixture {
 			f := ent()
-			f.site(0).PreApprovals = []beian.PreApproval{{Category: SectorCulture, Number: "京网文〔2024〕0001-001号", ValidUntil: beian.NewDate(2025, 3, 2), DocumentID: "doc-culture"}}
+			f.site(0).PreApprovals = []beian.PreApproval{{Category: SectorCulture, Number: "京网文〔2024〕0001-001号", ValidUntil: beian.NewDate(2025, 3, 1), DocumentID: "doc-culture"}}
 			return f
 		},
 	},
