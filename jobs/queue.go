@@ -227,7 +227,10 @@ func (q *Queue) handler(kind string) Handler {
 // the leader's memory and a new leader starts them over. Only the elected
 // leader among all replicas enqueues, so the work runs once per interval
 // across the deployment. Call it before or after Start; the kind needs a
-// handler. River wants intervals of a second or more.
+// handler. River wants intervals of a second or more. Under a test clock
+// the run at start follows the clock, but River's enqueuer then sleeps on a
+// wall-clock timer, so moving the clock does not bring the next run sooner:
+// tests of periodic work call the handler's job directly.
 func (q *Queue) Periodic(kind string, every time.Duration) {
 	q.client.PeriodicJobs().Add(river.NewPeriodicJob(
 		river.PeriodicInterval(every),
@@ -321,6 +324,7 @@ type worker struct {
 	q *Queue
 }
 
+// Work runs the handler registered for the job's kind.
 func (w *worker) Work(ctx context.Context, job *river.Job[jobArgs]) error {
 	h := w.q.handler(job.Args.JobKind)
 	if h == nil {
@@ -343,8 +347,11 @@ func (w *worker) Work(ctx context.Context, job *river.Job[jobArgs]) error {
 // that stands still, never be due.
 type clockTime struct{ clock beian.Clock }
 
+// Now is the clock's time, for River's in-process arithmetic.
 func (c clockTime) Now() time.Time { return c.clock.Now().UTC().Truncate(time.Microsecond) }
 
+// NowOrNil is the same time, which River passes to its queries in place
+// of the database's now().
 func (c clockTime) NowOrNil() *time.Time {
 	t := c.Now()
 	return &t
@@ -360,6 +367,7 @@ type retryPolicy struct{ clock beian.Clock }
 // by the 20th attempt.
 const maxBackoff = 24 * time.Hour
 
+// NextRetry returns when the failed job may run again.
 func (p *retryPolicy) NextRetry(job *rivertype.JobRow) time.Time {
 	// Errors, not attempts: snoozes count attempts without failing.
 	n := float64(len(job.Errors) + 1)

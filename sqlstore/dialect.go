@@ -80,6 +80,7 @@ func truncTime(t time.Time) time.Time {
 // text from SQLite, NULL as the zero time.
 type nullTime struct{ t *time.Time }
 
+// Scan implements sql.Scanner.
 func (n nullTime) Scan(src any) error {
 	switch v := src.(type) {
 	case nil:
