@@ -16,8 +16,8 @@ const (
 
 // Text is one message in both languages.
 type Text struct {
-	ZH string
-	EN string
+	ZH string `json:"zh"`
+	EN string `json:"en"`
 }
 
 // In returns the text in lang, falling back to Chinese.

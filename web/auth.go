@@ -46,8 +46,8 @@ func (s *Server) currentUser(r *http.Request) *beian.User {
 
 // requireUser lets signed-in users through and sends others to sign in,
 // coming back afterwards.
-func (s *Server) requireUser(next http.HandlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
+func (s *Server) requireUser(next http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		u := s.currentUser(r)
 		if u == nil {
 			if wantsJSON(r) {
@@ -58,7 +58,7 @@ func (s *Server) requireUser(next http.HandlerFunc) http.HandlerFunc {
 			return
 		}
 		next(w, r.WithContext(context.WithValue(r.Context(), userKey{}, u)))
-	}
+	})
 }
 
 type loginData struct {

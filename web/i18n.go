@@ -4,6 +4,7 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"net/http"
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
@@ -20,7 +21,14 @@ var localeFiles embed.FS
 func loadBundle() (*i18n.Bundle, error) {
 	b := i18n.NewBundle(language.SimplifiedChinese)
 	b.RegisterUnmarshalFunc("json", json.Unmarshal)
-	for _, f := range []string{"locales/zh-CN.json", "locales/en.json"} {
+	// One file per area and language (portal.zh-CN.json, console.en.json …)
+	// so that areas are translated independently; the language comes from
+	// the file name.
+	files, err := fs.Glob(localeFiles, "locales/*.json")
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range files {
 		if _, err := b.LoadMessageFileFS(localeFiles, f); err != nil {
 			return nil, fmt.Errorf("web: translations %s: %w", f, err)
 		}

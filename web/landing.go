@@ -24,19 +24,11 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	u := s.currentUser(r)
 	f := beian.OrderFilter{Limit: 50}
 	data := homeData{Staff: u.Role.IsStaff()}
-	switch {
-	case data.Staff:
+	if data.Staff {
 		f.States = []beian.OrderState{beian.AwaitingPrelim, beian.ModifiedAwaitingReview, beian.AwaitingBureauSubmission}
-	case u.Role == beian.RoleSubUser:
-		f.AccountID, f.CreatedBy = u.AccountID, u.ID
-	default:
-		f.AccountID = u.AccountID
 	}
-	err := s.cfg.Store.View(r.Context(), func(tx beian.Tx) error {
-		var err error
-		data.Orders, data.Total, err = tx.FindOrders(r.Context(), f)
-		return err
-	})
+	var err error
+	data.Orders, data.Total, err = s.cfg.Workflow.Orders(r.Context(), u, f)
 	if err != nil {
 		s.renderError(w, r, err)
 		return

@@ -24,16 +24,22 @@ func (s *Server) routes() http.Handler {
 	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.renderStatus(w, r, http.StatusForbidden, "error.cross_origin")
 	}))
-	page := func(pattern string, h http.HandlerFunc) {
+	page := func(pattern string, h http.Handler) {
 		mux.Handle(pattern, s.sessions.LoadAndSave(csrf.Handler(h)))
 	}
-	page("GET /{$}", s.landing)
-	page("GET /login", s.loginForm)
-	page("POST /login", s.login)
-	page("POST /logout", s.logout)
-	page("GET /lang/{lang}", s.switchLang)
+	page("GET /{$}", http.HandlerFunc(s.landing))
+	page("GET /login", http.HandlerFunc(s.loginForm))
+	page("POST /login", http.HandlerFunc(s.login))
+	page("POST /logout", http.HandlerFunc(s.logout))
+	page("GET /lang/{lang}", http.HandlerFunc(s.switchLang))
 	page("GET /home", s.requireUser(s.home))
-	page("/", s.notFound)
+	s.portalRoutes(page)
+	s.consoleRoutes(page)
+	page("/", http.HandlerFunc(s.notFound))
 
 	return s.requestID(s.observe(s.recoverPanics(securityHeaders(mux))))
 }
+
+// route registers a page handler under a ServeMux pattern, behind sessions
+// and cross-origin protection.
+type route func(pattern string, h http.Handler)

@@ -19,11 +19,18 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/openbeian/beian"
+	"github.com/openbeian/beian/blob"
+	"github.com/openbeian/beian/workflow"
 )
 
 // Config is what the server needs from the program that wires it.
 type Config struct {
-	Store  beian.Store
+	Store beian.Store
+	// Workflow runs every business action; handlers never change state
+	// through the store directly.
+	Workflow *workflow.Workflow
+	// Blobs keeps uploaded documents.
+	Blobs  blob.Store
 	Clock  beian.Clock
 	Logger *slog.Logger
 	// Sessions keeps server-side sessions; cmd/beian passes the database

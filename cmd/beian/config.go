@@ -14,6 +14,7 @@ import (
 type Config struct {
 	DataDir  string
 	DB       string
+	Blob     string
 	Listen   string
 	Role     string
 	Demo     bool
@@ -56,6 +57,7 @@ func (c *Config) flags(fs *flag.FlagSet) {
 
 func (c *Config) serveFlags(fs *flag.FlagSet) {
 	c.flags(fs)
+	fs.StringVar(&c.Blob, "blob", envOr("BEIAN_BLOB", ""), "document storage: s3://bucket/prefix?endpoint=…, or a directory; default <data-dir>/documents (env BEIAN_BLOB)")
 	fs.StringVar(&c.Listen, "listen", envOr("BEIAN_LISTEN", "127.0.0.1:8080"), "HTTP listen address (env BEIAN_LISTEN)")
 	fs.StringVar(&c.Role, "role", envOr("BEIAN_ROLE", "all"), "web (HTTP only), worker (jobs only) or all (env BEIAN_ROLE)")
 	fs.BoolVar(&c.Demo, "demo", envBool("BEIAN_DEMO", true), "create demo accounts on an empty database (env BEIAN_DEMO)")

@@ -18,9 +18,11 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/openbeian/beian"
+	"github.com/openbeian/beian/blob"
 	"github.com/openbeian/beian/jobs"
 	"github.com/openbeian/beian/sqlstore"
 	"github.com/openbeian/beian/web"
+	"github.com/openbeian/beian/workflow"
 )
 
 var logHandler = web.LogHandler
@@ -36,6 +38,8 @@ type Main struct {
 
 	DB       *sqlstore.DB
 	Jobs     *jobs.Queue
+	Blobs    blob.Store
+	Workflow *workflow.Workflow
 	Web      *web.Server
 	Registry *prometheus.Registry
 	// DemoLogins are the demo users created on this start, if any.
@@ -115,6 +119,10 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		return err
 	}
 	m.DB.SetJobs(m.Jobs)
+	if m.Blobs, err = blob.Open(ctx, c.Blob, c.DataDir); err != nil {
+		return fmt.Errorf("document storage: %w", err)
+	}
+	m.Workflow = workflow.New(workflow.Config{Store: m.DB, Clock: m.Clock, Logger: m.Logger})
 
 	if c.Demo {
 		if m.DemoLogins, err = seedDemo(ctx, m.DB, c.DataDir); err != nil {
@@ -142,7 +150,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	}
 	secure := strings.HasPrefix(m.URL(), "https://")
 	if m.Web, err = web.New(web.Config{
-		Store: m.DB, Clock: m.Clock, Logger: m.Logger, Sessions: m.DB.Sessions(),
+		Store: m.DB, Workflow: m.Workflow, Blobs: m.Blobs, Clock: m.Clock, Logger: m.Logger, Sessions: m.DB.Sessions(),
 		Ready: m.DB.Ping, Registry: m.Registry, SecureCookies: secure,
 	}); err != nil {
 		return err
@@ -190,6 +198,9 @@ func (m *Main) Close() error {
 	}
 	if m.Jobs != nil {
 		errs = append(errs, m.Jobs.Stop(ctx))
+	}
+	if m.Blobs != nil {
+		errs = append(errs, m.Blobs.Close())
 	}
 	if m.DB != nil {
 		errs = append(errs, m.DB.Close())
