@@ -17,29 +17,38 @@ import (
 //go:embed templates static
 var assets embed.FS
 
-// parsePages parses each page template together with the layout, once at
-// start-up, so a broken template fails New rather than a request.
+// parsePages parses each page template together with the layout and the
+// shared partials (templates/partials/*.html), once at start-up, so a broken
+// template fails New rather than a request. Pages live in areas
+// (templates/portal/order.html is the page "portal/order").
 func parsePages() (map[string]*template.Template, error) {
-	funcs := template.FuncMap{
-		"text": func(t beian.Text, lang beian.Lang) string { return t.In(lang) },
-	}
-	pages := map[string]*template.Template{}
-	names, err := fs.Glob(assets, "templates/*.html")
+	partials, err := fs.Glob(assets, "templates/partials/*.html")
 	if err != nil {
 		return nil, err
 	}
-	for _, name := range names {
-		base := strings.TrimSuffix(strings.TrimPrefix(name, "templates/"), ".html")
-		if base == "layout" {
-			continue
+	pages := map[string]*template.Template{}
+	err = fs.WalkDir(assets, "templates", func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(name, ".html") {
+			return err
 		}
-		t, err := template.New("layout.html").Funcs(funcs).ParseFS(assets, "templates/layout.html", name)
+		base := strings.TrimSuffix(strings.TrimPrefix(name, "templates/"), ".html")
+		if base == "layout" || strings.HasPrefix(base, "partials/") {
+			return nil
+		}
+		files := append([]string{"templates/layout.html"}, partials...)
+		t, err := template.New("layout.html").Funcs(templateFuncs).ParseFS(assets, append(files, name)...)
 		if err != nil {
-			return nil, fmt.Errorf("web: template %s: %w", name, err)
+			return fmt.Errorf("web: template %s: %w", name, err)
 		}
 		pages[base] = t
-	}
-	return pages, nil
+		return nil
+	})
+	return pages, err
+}
+
+// templateFuncs are the functions every template may call.
+var templateFuncs = template.FuncMap{
+	"text": func(t beian.Text, lang beian.Lang) string { return t.In(lang) },
 }
 
 // Page is what every template receives: the translator, the signed-in
