@@ -11,8 +11,13 @@ import (
 
 // SessionStore keeps web sessions in the database so that they survive
 // restarts and are shared by every replica. It implements scs.Store and
-// scs.CtxStore without importing scs.
+// scs.CtxStore without importing scs. Expiry is judged by the wall clock,
+// not the store's clock, because scs computes expiries from the wall clock;
+// mixing the two would expire sessions early under a test or demo clock.
 type SessionStore struct{ db *DB }
+
+// sessionNow is the clock session expiries are compared with.
+var sessionNow = time.Now
 
 // Sessions returns the store's session table as an scs session store.
 func (db *DB) Sessions() *SessionStore { return &SessionStore{db: db} }
@@ -36,7 +41,7 @@ func (s *SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool,
 	if err != nil {
 		return nil, false, err
 	}
-	if !expiry.After(s.db.clock.Now()) {
+	if !expiry.After(sessionNow()) {
 		return nil, false, nil
 	}
 	return data, true, nil
@@ -75,7 +80,7 @@ func (s *SessionStore) Delete(token string) error {
 // DeleteExpiredSessions removes sessions past their expiry and returns how
 // many; a periodic job calls it.
 func (s *SessionStore) DeleteExpiredSessions(ctx context.Context) (int64, error) {
-	res, err := s.db.write.ExecContext(ctx, s.db.dialect.rebind(`DELETE FROM sessions WHERE expiry <= ?`), s.db.dialect.timeValue(s.db.clock.Now()))
+	res, err := s.db.write.ExecContext(ctx, s.db.dialect.rebind(`DELETE FROM sessions WHERE expiry <= ?`), s.db.dialect.timeValue(sessionNow()))
 	if err != nil {
 		return 0, err
 	}
