@@ -27,6 +27,7 @@ type Tx interface {
 	RecordStore
 	AuditStore
 	JobQueue
+	NotificationStore
 }
 
 // AccountStore keeps customer accounts and users.
