@@ -3,8 +3,11 @@ package web
 import (
 	"context"
 	"errors"
+	"net"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/openbeian/beian"
 	"github.com/openbeian/beian/password"
@@ -15,6 +18,7 @@ func init() {
 		"error.cross_origin":   {ZH: "跨站请求已被拒绝。请从本站页面重新提交。", EN: "Cross-origin request refused; submit the form from this site."},
 		"auth.bad_credentials": {ZH: "用户名或密码不正确。", EN: "Wrong user name or password."},
 		"auth.disabled":        {ZH: "该账号已停用，请联系服务商。", EN: "This account is disabled; contact the provider."},
+		"auth.locked":          {ZH: "登录失败次数过多，请在 {minutes} 分钟后再试。", EN: "Too many failed sign-ins; try again in {minutes} minutes."},
 	})
 }
 
@@ -81,7 +85,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	login := strings.TrimSpace(r.PostForm.Get("login"))
 	pw := r.PostForm.Get("password")
 	next := safeNext(r.PostForm.Get("next"), "/home")
-	u, err := s.authenticate(r.Context(), login, pw)
+	u, err := s.throttledAuthenticate(r, login, pw)
 	if err != nil {
 		p := s.page(r, "login.title", loginData{Login: login, Next: next})
 		p.Error = &ErrorView{Status: http.StatusUnauthorized, Code: beian.ErrorCode(err), Message: beian.ErrorMessage(p.lang, err)}
@@ -101,6 +105,60 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 }
 
 var errBadCredentials = beian.Errorf(beian.EUNAUTHORIZED, "auth.bad_credentials")
+
+// throttledAuthenticate checks the password unless the login name or the
+// client address is locked out after too many failures. A lockout answers
+// before the password is checked, so guessing stops being useful.
+func (s *Server) throttledAuthenticate(r *http.Request, login, pw string) (*beian.User, error) {
+	t := s.cfg.Throttle
+	if t == nil {
+		return s.authenticate(r.Context(), login, pw)
+	}
+	ctx := r.Context()
+	keys := []string{"login:" + strings.ToLower(login), "ip:" + clientIP(r)}
+	for _, k := range keys {
+		until, err := t.LockedUntil(ctx, k)
+		if err != nil {
+			return nil, beian.Errorf(beian.EUNAVAILABLE, "error.unavailable").WithCause(err)
+		}
+		if !until.IsZero() {
+			return nil, lockedError(until, s.cfg.Clock.Now())
+		}
+	}
+	u, err := s.authenticate(ctx, login, pw)
+	if beian.ErrorCode(err) == beian.EUNAUTHORIZED {
+		var locked time.Time
+		for _, k := range keys {
+			if until, ferr := t.Fail(ctx, k); ferr == nil && until.After(locked) {
+				locked = until
+			}
+		}
+		if !locked.IsZero() {
+			s.log.WarnContext(ctx, "sign-in locked after repeated failures")
+			return nil, lockedError(locked, s.cfg.Clock.Now())
+		}
+		return nil, err
+	}
+	if err == nil {
+		_ = t.Reset(ctx, keys[0])
+	}
+	return u, err
+}
+
+func lockedError(until, now time.Time) error {
+	minutes := int(until.Sub(now).Minutes()) + 1
+	return beian.Errorf(beian.EUNAUTHORIZED, "auth.locked", "minutes", strconv.Itoa(minutes))
+}
+
+// clientIP is the peer address; a proxy's X-Forwarded-For is not trusted
+// because nothing tells us which proxies are ours.
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
 
 func (s *Server) authenticate(ctx context.Context, login, pw string) (*beian.User, error) {
 	if login == "" || pw == "" || len(pw) > 1024 || s.cfg.Store == nil {

@@ -36,6 +36,8 @@ type Config struct {
 	// Sessions keeps server-side sessions; cmd/beian passes the database
 	// store so that sessions survive restarts and are shared by replicas.
 	Sessions scs.Store
+	// Throttle slows password guessing; nil disables it (tests only).
+	Throttle LoginThrottle
 	// Ready reports whether the server can take traffic (database reachable…).
 	Ready func(ctx context.Context) error
 	// Registry receives the HTTP metrics; the caller adds its own collectors.
@@ -45,6 +47,14 @@ type Config struct {
 	SecureCookies bool
 	// ProductName is shown in page titles, e.g. the provider's brand.
 	ProductName string
+}
+
+// LoginThrottle counts failed sign-ins per key (login name, client
+// address) across replicas; sqlstore.Throttle implements it.
+type LoginThrottle interface {
+	LockedUntil(ctx context.Context, key string) (time.Time, error)
+	Fail(ctx context.Context, key string) (time.Time, error)
+	Reset(ctx context.Context, key string) error
 }
 
 // Server is the HTTP application.

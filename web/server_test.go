@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/openbeian/beian"
 	"github.com/openbeian/beian/blob"
@@ -38,7 +39,8 @@ func newTestServer(t *testing.T, dialect string) *testServer {
 	}
 	t.Cleanup(func() { blobs.Close() })
 	wf := workflow.New(workflow.Config{Store: env.DB, Clock: env.Clock})
-	srv, err := New(Config{Store: env.DB, Workflow: wf, Blobs: blobs, Clock: env.Clock, Sessions: env.DB.Sessions(), Ready: env.DB.Ping})
+	srv, err := New(Config{Store: env.DB, Workflow: wf, Blobs: blobs, Clock: env.Clock, Sessions: env.DB.Sessions(), Ready: env.DB.Ping,
+		Throttle: env.DB.Throttle(5, 15*time.Minute, 15*time.Minute)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,6 +154,34 @@ func TestHomeShowsOwnOrdersOnly(t *testing.T) {
 		}
 		if code, body := ts.get(ts.client(b), "/home"); code != 200 || strings.Contains(body, oa.ID) {
 			t.Errorf("B's home = %d, shows A's order", code)
+		}
+	})
+}
+
+func TestLoginThrottle(t *testing.T) {
+	testenv.Dialects(t, func(t *testing.T, dialect string) {
+		ts := newTestServer(t, dialect)
+		_, u := ts.account("acme")
+		c := ts.client(nil)
+		for i := 0; i < 4; i++ {
+			code, body, _ := ts.post(c, "/login", url.Values{"login": {u.Login}, "password": {"wrong"}})
+			if code != http.StatusUnauthorized || !strings.Contains(body, "用户名或密码不正确") {
+				t.Fatalf("failure %d: %d", i+1, code)
+			}
+		}
+		code, body, _ := ts.post(c, "/login", url.Values{"login": {u.Login}, "password": {"wrong"}})
+		if code != http.StatusUnauthorized || !strings.Contains(body, "登录失败次数过多") {
+			t.Fatalf("fifth failure: %d", code)
+		}
+		// Locked: even the right password is refused until the lockout ends.
+		code, body, _ = ts.post(c, "/login", url.Values{"login": {u.Login}, "password": {testPassword}})
+		if code != http.StatusUnauthorized || !strings.Contains(body, "登录失败次数过多") {
+			t.Fatalf("right password while locked: %d", code)
+		}
+		ts.Clock.Advance(16 * time.Minute)
+		code, _, _ = ts.post(c, "/login", url.Values{"login": {u.Login}, "password": {testPassword}})
+		if code != http.StatusSeeOther {
+			t.Fatalf("after the lockout: %d", code)
 		}
 	})
 }

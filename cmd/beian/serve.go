@@ -151,7 +151,8 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	secure := strings.HasPrefix(m.URL(), "https://")
 	if m.Web, err = web.New(web.Config{
 		Store: m.DB, Workflow: m.Workflow, Blobs: m.Blobs, Clock: m.Clock, Logger: m.Logger, Sessions: m.DB.Sessions(),
-		Ready: m.DB.Ping, Registry: m.Registry, SecureCookies: secure,
+		Throttle: m.DB.Throttle(5, 15*time.Minute, 15*time.Minute),
+		Ready:    m.DB.Ping, Registry: m.Registry, SecureCookies: secure,
 	}); err != nil {
 		return err
 	}
