@@ -28,6 +28,8 @@ type Tx interface {
 	AuditStore
 	JobQueue
 	NotificationStore
+	ResourceStore
+	GroupStore
 }
 
 // AccountStore keeps customer accounts and users.
