@@ -30,6 +30,7 @@ type Tx interface {
 	NotificationStore
 	ResourceStore
 	GroupStore
+	ConsoleStore
 }
 
 // AccountStore keeps customer accounts and users.

@@ -129,6 +129,9 @@ func (w *Workflow) Review(ctx context.Context, u *beian.User, id string, in Revi
 		if o.ClaimedBy != "" && o.ClaimedBy != u.ID && tx.Now().Sub(o.ClaimedAt) < claimTTL && u.Role != beian.RoleAdmin {
 			return beian.Errorf(beian.ECONFLICT, "review.claimed_by_other")
 		}
+		if err := guardReview(ctx, tx, o, ev); err != nil {
+			return err
+		}
 		from := o.State
 		if err := o.Apply(ev, tx.Now()); err != nil {
 			return err
@@ -136,6 +139,9 @@ func (w *Workflow) Review(ctx context.Context, u *beian.User, id string, in Revi
 		o.Review = &beian.Review{Event: ev, By: u.ID, At: tx.Now(), Opinion: in.Opinion, Marks: in.Marks}
 		o.ClaimedBy, o.ClaimedAt = "", time.Time{}
 		if err := tx.UpdateOrder(ctx, o); err != nil {
+			return err
+		}
+		if err := recordReview(ctx, tx, o); err != nil {
 			return err
 		}
 		marks := make([]map[string]string, 0, len(in.Marks))
