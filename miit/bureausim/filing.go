@@ -1,6 +1,7 @@
 package bureausim
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -650,7 +651,7 @@ func (s *Sim) Resend(mobile string) error {
 }
 
 // ErrNoPendingCode is returned by Resend for a mobile no filing waits for.
-var ErrNoPendingCode = fmt.Errorf("bureausim: no filing waits for a code on this mobile")
+var ErrNoPendingCode = errors.New("bureausim: no filing waits for a code on this mobile")
 
 // ErrResendLimit is returned by Resend when the mobile's resends are used up.
 var ErrResendLimit = fmt.Errorf("bureausim: a code may be resent at most %d times", SMSMaxResends)
