@@ -34,6 +34,7 @@ func (s *Server) routes() http.Handler {
 	page("GET /lang/{lang}", http.HandlerFunc(s.switchLang))
 	page("GET /home", s.requireUser(s.home))
 	s.portalRoutes(page)
+	s.outboxRoutes(page)
 	s.consoleRoutes(page)
 	page("/", http.HandlerFunc(s.notFound))
 
