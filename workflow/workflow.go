@@ -47,6 +47,9 @@ type Config struct {
 	Overrides *rules.Overrides
 	SLA       SLA
 	Logger    *slog.Logger
+	// Lookup asks the bureau whether a domain or subject is filed, for the
+	// filing-type check (verify.go); nil decides from our records alone.
+	Lookup FilingLookup
 }
 
 // Workflow runs the business actions.
@@ -59,13 +62,15 @@ type Workflow struct {
 	over  *rules.Overrides
 	sla   SLA
 	log   *slog.Logger
+	// lookup is Config.Lookup.
+	lookup FilingLookup
 }
 
 // New returns a workflow over cfg; nil parts get defaults (system clock,
 // embedded calendar, default rule engine, spec SLA).
 func New(cfg Config) *Workflow {
 	w := &Workflow{store: cfg.Store, clock: cfg.Clock, cal: cfg.Calendar, rules: cfg.Rules, facts: cfg.Facts,
-		over: cfg.Overrides, sla: cfg.SLA, log: cfg.Logger}
+		over: cfg.Overrides, sla: cfg.SLA, log: cfg.Logger, lookup: cfg.Lookup}
 	if w.clock == nil {
 		w.clock = beian.SystemClock{}
 	}
