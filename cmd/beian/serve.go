@@ -20,6 +20,7 @@ import (
 	"github.com/openbeian/beian"
 	"github.com/openbeian/beian/blob"
 	"github.com/openbeian/beian/jobs"
+	"github.com/openbeian/beian/notify"
 	"github.com/openbeian/beian/sqlstore"
 	"github.com/openbeian/beian/web"
 	"github.com/openbeian/beian/workflow"
@@ -123,6 +124,25 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		return fmt.Errorf("document storage: %w", err)
 	}
 	m.Workflow = workflow.New(workflow.Config{Store: m.DB, Clock: m.Clock, Logger: m.Logger})
+	// Notifications: SMTP and the SMS gateway from the environment (see
+	// notify.FromEnv); without them every message stays in the outbox.
+	nc, err := notify.FromEnv(func(k string) string {
+		if k == "BEIAN_PUBLIC_URL" {
+			return c.PublicURL // the flag, which defaults to the variable
+		}
+		return os.Getenv(k)
+	})
+	if err != nil {
+		return fmt.Errorf("notifications: %w", err)
+	}
+	nc.Store, nc.Logger = m.DB, m.Logger
+	notifier, err := notify.New(nc)
+	if err != nil {
+		return err
+	}
+	for kind, h := range notifier.Handlers() {
+		m.Jobs.Handle(kind, h)
+	}
 
 	if c.Demo {
 		if m.DemoLogins, err = seedDemo(ctx, m.DB, c.DataDir); err != nil {
