@@ -194,7 +194,11 @@ func (n *Notifier) HandleOrder(ctx context.Context, job beian.Job) error {
 			CauseKey: fmt.Sprintf("order/%s/%s/v%d", o.ID, args.Event, version),
 			Template: msg.Template, Lang: lang,
 		}
-		for _, t := range n.targets(ctx, tx, o, msg) {
+		targets, err := n.targets(ctx, tx, o, msg)
+		if err != nil {
+			return err
+		}
+		for _, t := range targets {
 			row := base
 			row.Channel, row.Recipient = t.channel, t.recipient
 			switch t.channel {
@@ -245,7 +249,7 @@ type target struct {
 
 // targets lists the recipients of msg: the contacts' mobiles and e-mails,
 // the registered e-mail, and the account for the in-app message.
-func (n *Notifier) targets(ctx context.Context, tx beian.Tx, o *beian.Order, msg message) []target {
+func (n *Notifier) targets(ctx context.Context, tx beian.Tx, o *beian.Order, msg message) ([]target, error) {
 	mobiles, emails := contacts(o)
 	var out []target
 	if msg.SMS {
@@ -256,11 +260,15 @@ func (n *Notifier) targets(ctx context.Context, tx beian.Tx, o *beian.Order, msg
 	var mail []string
 	seen := map[string]bool{}
 	if msg.EmailRegistered && o.CreatedBy != "" {
-		if u, err := tx.FindUser(ctx, o.CreatedBy); err == nil && !u.Disabled {
+		// The creator's registered address, when the creator belongs to the
+		// customer: staff who opened an order on a customer's behalf are
+		// not the customer.
+		u, err := tx.FindUser(ctx, o.CreatedBy)
+		switch {
+		case err == nil && !u.Disabled && u.AccountID == o.AccountID:
 			mail = addEmail(mail, seen, u.Email)
-		} else if err != nil && beian.ErrorCode(err) != beian.ENOTFOUND {
-			// Not worth failing every other message of the event for.
-			n.log.WarnContext(ctx, "notify.order: cannot read the order's creator", "order_id", o.ID, "err", err)
+		case err != nil && beian.ErrorCode(err) != beian.ENOTFOUND:
+			return nil, err
 		}
 	}
 	if msg.EmailContacts {
@@ -274,7 +282,7 @@ func (n *Notifier) targets(ctx context.Context, tx beian.Tx, o *beian.Order, msg
 	if o.AccountID != "" {
 		out = append(out, target{beian.ChannelInApp, o.AccountID})
 	}
-	return out
+	return out, nil
 }
 
 // orderView gathers what the templates show about the order, in lang.

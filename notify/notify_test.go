@@ -536,3 +536,34 @@ func TestOrderJobContract(t *testing.T) {
 		}
 	}
 }
+
+// TestStaffCreatedOrder: an order staff opened on the customer's behalf
+// mails the filing contacts, not the staff member.
+func TestStaffCreatedOrder(t *testing.T) {
+	testenv.Dialects(t, func(t *testing.T, dialect string) {
+		ctx := context.Background()
+		sc := newScene(t, dialect, nil)
+		if err := sc.env.DB.Update(ctx, func(tx beian.Tx) error {
+			o, err := tx.FindOrder(ctx, sc.order.ID)
+			if err != nil {
+				return err
+			}
+			o.CreatedBy = sc.reviewer.ID
+			return tx.UpdateOrder(ctx, o)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		n := sc.notifier(t, Config{})
+		if err := n.HandleOrder(ctx, orderJob(sc.order, beian.EventReviewPass, beian.AwaitingBureauSubmission)); err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range sc.rows(t) {
+			if r.Recipient == sc.reviewer.Email || r.Recipient == ownerEmail {
+				t.Errorf("mailed %s", r.Recipient)
+			}
+		}
+		if got := len(sc.rows(t)); got != 5 { // 2 SMS, the 2 principals' e-mails, in-app
+			t.Errorf("%d rows, want 5", got)
+		}
+	})
+}
