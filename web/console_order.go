@@ -174,7 +174,7 @@ func (s *Server) consoleOrderData(tr translator, u *beian.User, f *workflow.Revi
 	// The data, in the order of the picker's paths.
 	var cur *consoleSection
 	for _, fp := range f.Fields {
-		if fp.Path == workflow.FieldOrder || fp.Path == workflow.FieldMaterials || strings.Contains(fp.Path, ".materials.") || strings.HasPrefix(fp.Path, "materials.") {
+		if fp.Group {
 			continue
 		}
 		group, name, _ := strings.Cut(fp.Label.In(lang), " · ")
@@ -276,7 +276,13 @@ func (s *Server) consoleOrderData(tr translator, u *beian.User, f *workflow.Revi
 	// The decision form: suggestions, the pickers' options, the reviewer's
 	// earlier input.
 	for i, m := range f.Suggested {
-		sg := consoleSuggestion{Key: "s" + strconv.Itoa(i), Field: m.Field, FieldLabel: label(m.Field), Rule: m.RuleID, Note: m.Note}
+		sg := consoleSuggestion{Key: "s" + strconv.Itoa(i), Field: m.Field, FieldLabel: label(m.Field), Rule: m.RuleID}
+		switch {
+		case m.PhoneTail != "":
+			sg.Note = tr.T("console.suggest.phone", "Tail", m.PhoneTail)
+		case m.Video != "":
+			sg.Note = tr.T("console.suggest.video", "Status", m.Video.Text().In(lang), "At", cxTime(m.VideoAt))
+		}
 		if r, ok := s.cfg.Workflow.ExplainMark(m.RuleID); ok {
 			sg.Title = r.Title.In(lang)
 		}
@@ -317,7 +323,17 @@ func nameOr(names map[string]string, id string) string {
 // consoleHistory turns an audit step into a table row.
 func (s *Server) consoleHistory(tr translator, snap *beian.Snapshot, h workflow.HistoryEntry) consoleHistoryRow {
 	lang := tr.lang
-	row := consoleHistoryRow{At: cxTime(h.At), Actor: h.ActorName, Opinion: h.Opinion, Detail: h.Detail}
+	row := consoleHistoryRow{At: cxTime(h.At), Actor: h.ActorName, Opinion: h.Opinion}
+	switch {
+	case h.Field != "":
+		// A logged call: which number (by its place in the order), how it went.
+		l, _ := workflow.FieldLabel(snap, h.Field)
+		row.Detail = l.In(lang) + " · " + h.Outcome.Text().In(lang)
+	case h.VideoStatus == beian.VideoScheduled && !h.VideoAt.IsZero():
+		row.Detail = h.VideoStatus.Text().In(lang) + " " + cxTime(h.VideoAt)
+	case h.VideoStatus != "":
+		row.Detail = h.VideoStatus.Text().In(lang)
+	}
 	switch {
 	case h.Actor == workflow.ActorBureau || h.Actor == "bureau":
 		row.Actor = tr.T("console.history.bureau")

@@ -398,7 +398,7 @@ func TestConsolePhoneLogMasksNumbers(t *testing.T) {
 		}
 		// The log suggests R27 with the tails called, ticked.
 		dec := section(body, "decision")
-		if !strings.Contains(dec, `value="R27"`) || !strings.Contains(dec, "致电尾号"+beian.PhoneTail(mobile)) {
+		if !strings.Contains(dec, `value="R27"`) || !strings.Contains(dec, "致电尾号"+beian.PhoneTail(mobile)+"的号码未能核实本人") {
 			t.Errorf("no R27 suggestion: %s", dec)
 		}
 		if strings.Contains(logs.String(), mobile) || strings.Contains(logs.String(), emergency) {

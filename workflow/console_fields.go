@@ -18,6 +18,9 @@ type FieldPath struct {
 	// Value is the field's value as text for the picker, "" for personal
 	// data (certificate numbers, phones, e-mails), which pages never repeat.
 	Value string
+	// Group marks a path that names a whole block (the subject, a website,
+	// a principal) rather than one value: markable, but not a data line.
+	Group bool
 }
 
 // Paths of the fields that are not part of the snapshot's structure: the
@@ -152,11 +155,18 @@ func MaterialLabel(s *beian.Snapshot, m *beian.Material) beian.Text {
 // principal, each website and app with their principals, and each
 // material.
 func FieldPaths(s *beian.Snapshot) []FieldPath {
-	out := []FieldPath{
-		{Path: FieldOrder, Label: beian.Text{ZH: "整个订单", EN: "The whole order"}},
-		{Path: FieldMaterials, Label: beian.Text{ZH: "全部材料", EN: "All documents"}},
-	}
 	subj := beian.Text{ZH: "主办单位", EN: "Subject"}
+	out := []FieldPath{
+		{Path: FieldOrder, Label: beian.Text{ZH: "整个订单", EN: "The whole order"}, Group: true},
+		{Path: FieldMaterials, Label: beian.Text{ZH: "全部材料", EN: "All documents"}, Group: true},
+		// Order-level fields the pre-check names: the filing type and
+		// province chosen in "verify filing type", and the resource.
+		{Path: "type", Label: beian.Text{ZH: "备案类型", EN: "Filing type"}, Group: true},
+		{Path: "province", Label: beian.Text{ZH: "备案省份", EN: "Filing province"}, Group: true},
+		{Path: "resource", Label: beian.Text{ZH: "备案资源（产品验证）", EN: "Filing resource (product verification)"}, Group: true},
+		{Path: "subject", Label: subj, Group: true},
+		{Path: "subject.principal", Label: beian.Text{ZH: "主体负责人", EN: "Subject principal"}, Group: true},
+	}
 	for _, f := range subjectFields {
 		v := ""
 		switch f.name {
@@ -171,6 +181,8 @@ func FieldPaths(s *beian.Snapshot) []FieldPath {
 	for i := range s.Websites {
 		w := &s.Websites[i]
 		p, l := idx("websites", i), websiteLabel(i, w)
+		out = append(out, FieldPath{Path: p, Label: l, Group: true},
+			FieldPath{Path: p + ".principal", Label: join(l, beian.Text{ZH: "负责人", EN: "principal"}), Group: true})
 		out = append(out, FieldPath{Path: p + ".name", Label: join(l, beian.Text{ZH: "网站名称", EN: "name"}), Value: w.Name})
 		for j, d := range w.Domains {
 			out = append(out, FieldPath{Path: idx(p+".domains", j), Label: join(l, beian.Text{ZH: "域名", EN: "domain"}), Value: d})
@@ -190,7 +202,8 @@ func FieldPaths(s *beian.Snapshot) []FieldPath {
 	for i := range s.Apps {
 		a := &s.Apps[i]
 		p, l := idx("apps", i), appLabel(i, a)
-		out = append(out,
+		out = append(out, FieldPath{Path: p, Label: l, Group: true},
+			FieldPath{Path: p + ".principal", Label: join(l, beian.Text{ZH: "负责人", EN: "principal"}), Group: true},
 			FieldPath{Path: p + ".name", Label: join(l, beian.Text{ZH: "APP名称", EN: "name"}), Value: a.Name},
 			FieldPath{Path: p + ".icon_document_id", Label: join(l, beian.Text{ZH: "图标", EN: "icon"})},
 		)
@@ -212,10 +225,10 @@ func FieldPaths(s *beian.Snapshot) []FieldPath {
 	}
 	for i := range s.Materials {
 		m := &s.Materials[i]
-		out = append(out, FieldPath{Path: MaterialField(s, m), Label: MaterialLabel(s, m)})
+		out = append(out, FieldPath{Path: MaterialField(s, m), Label: MaterialLabel(s, m), Group: true})
 	}
 	if s.CancelReason != "" {
-		out = append(out, FieldPath{Path: "cancel_reason", Label: beian.Text{ZH: "注销原因", EN: "cancellation reason"}})
+		out = append(out, FieldPath{Path: "cancel_reason", Label: beian.Text{ZH: "订单 · 注销原因", EN: "Order · cancellation reason"}, Value: s.CancelReason})
 	}
 	return dedupePaths(out)
 }

@@ -41,7 +41,7 @@ type ReviewFile struct {
 	Videos       []beian.VideoCheck
 	// Suggested are marks the logs suggest: R27 for numbers no call
 	// verified, R19 after a failed or missed video call.
-	Suggested []beian.FieldMark
+	Suggested []Suggestion
 	// Names maps staff user IDs to names, for the page.
 	Names map[string]string
 }
@@ -71,9 +71,12 @@ type HistoryEntry struct {
 	From, To beian.OrderState
 	Marks    []beian.FieldMark
 	Opinion  string
-	// Detail is a short non-personal detail: the called field and its
-	// outcome, a video check's status.
-	Detail string
+	// Field and Outcome describe a logged call (the number's path, never
+	// the number); VideoStatus and VideoAt a video verification step.
+	Field       string
+	Outcome     beian.PhoneOutcome
+	VideoStatus beian.VideoCheckStatus
+	VideoAt     time.Time
 }
 
 // OpenReview returns the review file of an order for staff. It runs the
@@ -164,9 +167,10 @@ type auditData struct {
 		Field string `json:"field"`
 		Rule  string `json:"rule"`
 	} `json:"marks"`
-	Field   string `json:"field"`
-	Outcome string `json:"outcome"`
-	Status  string `json:"status"`
+	Field       string    `json:"field"`
+	Outcome     string    `json:"outcome"`
+	Status      string    `json:"status"`
+	ScheduledAt time.Time `json:"scheduled_at"`
 }
 
 // history reads the order's audit trail and joins the review decisions'
@@ -192,11 +196,10 @@ func history(ctx context.Context, tx beian.Tx, o *beian.Order, names map[string]
 			for _, m := range d.RawMark {
 				h.Marks = append(h.Marks, beian.FieldMark{Field: m.Field, RuleID: m.Rule})
 			}
-			switch {
-			case d.Field != "":
-				h.Detail = d.Field + " " + d.Outcome
-			case d.Status != "":
-				h.Detail = d.Status
+			h.Field, h.Outcome = d.Field, beian.PhoneOutcome(d.Outcome)
+			h.VideoStatus, h.VideoAt = beian.VideoCheckStatus(d.Status), d.ScheduledAt
+			if e.Action == "order.video_check" {
+				h.VideoStatus = beian.VideoScheduled
 			}
 		}
 		for _, r := range reviews {

@@ -143,10 +143,24 @@ func (w *Workflow) PhoneLog(ctx context.Context, u *beian.User, orderID string) 
 	return out, err
 }
 
-// phoneSuggestions proposes marks from the phone log: a number whose calls
-// never verified the person gets rejection R27, quoting the tails the
-// reviewer called, the way rejection opinions do.
-func phoneSuggestions(checks []beian.PhoneCheck) []beian.FieldMark {
+// Suggestion is a mark the verification logs propose; the reviewer keeps
+// or drops it. The page words the note in the reviewer's language.
+type Suggestion struct {
+	Field  string
+	RuleID string
+	// PhoneTail is the last four digits of a number no call verified,
+	// for R27 ("calls to the number ending 8000 went unanswered").
+	PhoneTail string
+	// Video and VideoAt are the outcome and time of the last decided
+	// video call, for R19.
+	Video   beian.VideoCheckStatus
+	VideoAt time.Time
+}
+
+// phoneSuggestions proposes rejection R27 for every number whose calls
+// never verified the person, quoting the tail the reviewer called, the way
+// rejection opinions do.
+func phoneSuggestions(checks []beian.PhoneCheck) []Suggestion {
 	verified := map[string]bool{}
 	failed := map[string]string{}
 	var order []string
@@ -160,13 +174,11 @@ func phoneSuggestions(checks []beian.PhoneCheck) []beian.FieldMark {
 		}
 		failed[c.Field] = beian.PhoneTail(c.Number)
 	}
-	var out []beian.FieldMark
+	var out []Suggestion
 	for _, f := range order {
-		if verified[f] {
-			continue
+		if !verified[f] {
+			out = append(out, Suggestion{Field: f, RuleID: "R27", PhoneTail: failed[f]})
 		}
-		note := "致电尾号" + failed[f] + "未能核实本人 / calls to the number ending " + failed[f] + " did not verify the person"
-		out = append(out, beian.FieldMark{Field: f, RuleID: "R27", Note: note})
 	}
 	return out
 }

@@ -174,23 +174,17 @@ func (w *Workflow) PendingVideoCheck(ctx context.Context, u *beian.User, orderID
 	return nil, nil
 }
 
-// videoSuggestions proposes a mark from the latest decided video
-// verification: a failed or missed call suggests rejection R19 (video
-// verification required) with the outcome in the note; a passed one
-// suggests nothing.
-func videoSuggestions(checks []beian.VideoCheck) []beian.FieldMark {
-	var out []beian.FieldMark
+// videoSuggestions proposes rejection R19 (video verification required)
+// when the latest decided video call failed or was missed; a passed call
+// proposes nothing.
+func videoSuggestions(checks []beian.VideoCheck) []Suggestion {
 	for i := len(checks) - 1; i >= 0; i-- {
-		c := checks[i]
-		switch c.Status {
+		switch c := checks[i]; c.Status {
 		case beian.VideoFailed, beian.VideoMissed:
-			t := c.Status.Text()
-			out = append(out, beian.FieldMark{Field: FieldOrder, RuleID: "R19",
-				Note: "视频核验" + t.ZH + "（" + c.ScheduledAt.In(beian.ChinaTime).Format("2006-01-02 15:04") + "）/ video verification " + strings.ToLower(t.EN)})
-			return out
+			return []Suggestion{{Field: FieldOrder, RuleID: "R19", Video: c.Status, VideoAt: c.ScheduledAt}}
 		case beian.VideoPassed:
 			return nil
 		}
 	}
-	return out
+	return nil
 }
