@@ -383,7 +383,7 @@ func (w *Workflow) workdaysAfter(ctx context.Context, t time.Time, n int) time.T
 // notifyOrder enqueues the notification of an order event; the notify
 // handler decides recipients and channels from the order (spec §11).
 func notifyOrder(ctx context.Context, tx beian.Tx, o *beian.Order, ev beian.OrderEvent) error {
-	return enqueue(ctx, tx, JobNotifyOrder, "", NotifyOrderArgs{OrderID: o.ID, Event: ev, State: o.State}, time.Time{})
+	return enqueue(ctx, tx, JobNotifyOrder, "", NotifyOrderArgs{OrderID: o.ID, Event: ev, State: o.State, Version: o.Version}, time.Time{})
 }
 
 // JobNotifyOrder is the job kind that tells people about an order event.
@@ -394,4 +394,7 @@ type NotifyOrderArgs struct {
 	OrderID string           `json:"order_id"`
 	Event   beian.OrderEvent `json:"event"`
 	State   beian.OrderState `json:"state"`
+	// Version is the order's version after the event, so a retried job
+	// recognises the notifications it already wrote.
+	Version int `json:"version"`
 }
