@@ -575,3 +575,41 @@ func TestConsoleDashboard(t *testing.T) {
 		}
 	})
 }
+
+func TestConsoleSubjectCancellation(t *testing.T) {
+	testenv.Dialects(t, func(t *testing.T, dialect string) {
+		cw := newConsoleWorld(t, dialect)
+		ctx := context.Background()
+		snap := fixture.Enterprise("11", 1)
+		snap.CancelReason = "公司业务调整，网站不再运营"
+		// A subject cancellation that passed review, as the store holds it.
+		o := &beian.Order{AccountID: cw.acct.ID, CreatedBy: cw.customer.ID, Type: beian.CancelSubject, State: beian.AwaitingBureauSubmission,
+			Province: "11", Snapshot: snap}
+		cw.update(func(tx beian.Tx) error { return tx.CreateOrder(ctx, o) })
+		alice := cw.client(cw.alice)
+
+		_, body := cw.get(alice, "/console/orders/"+o.ID)
+		if c := section(body, "cancellation"); !strings.Contains(body, "客户尚未确认注销主体") || !strings.Contains(body, snap.CancelReason) {
+			t.Errorf("order page lacks the unconfirmed state: %s", c)
+		}
+		if _, body = cw.get(alice, "/console/bureau"); !strings.Contains(row(body, shortID(o.ID)), "待确认注销") {
+			t.Errorf("bureau page does not flag the unconfirmed cancellation")
+		}
+		if _, body = cw.get(alice, "/console"); !strings.Contains(body, "<b>1</b><span>待客户确认注销") {
+			t.Errorf("dashboard does not count it")
+		}
+
+		if _, err := cw.Workflow.ConfirmCancellation(ctx, cw.customer, o.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, body = cw.get(alice, "/console/orders/"+o.ID); !strings.Contains(body, "客户已确认注销主体") {
+			t.Errorf("order page lacks the confirmation")
+		}
+		if _, body = cw.get(alice, "/console/bureau"); strings.Contains(row(body, shortID(o.ID)), "待确认注销") {
+			t.Errorf("confirmed cancellation still flagged")
+		}
+		if _, body = cw.get(alice, "/console"); !strings.Contains(body, "<b>0</b><span>待客户确认注销") {
+			t.Errorf("dashboard still counts it")
+		}
+	})
+}

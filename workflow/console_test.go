@@ -199,6 +199,18 @@ func TestVideoCheckHoldsThePass(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// The customer is told: a notification job carries the event.
+		if err := w.Queue.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+		for told := false; !told; {
+			select {
+			case a := <-w.notified:
+				told = a.Event == workflow.EventVideoCheck && a.OrderID == o.ID
+			case <-time.After(15 * time.Second):
+				t.Fatal("no notification of the video verification")
+			}
+		}
 		pending, err := w.wf.PendingVideoCheck(ctx, w.customer, o.ID)
 		if err != nil || pending == nil || !pending.ScheduledAt.Equal(at) || pending.Notes == "" || pending.RequestedBy != "" {
 			t.Fatalf("customer's view of the video check: %v %+v", err, pending)

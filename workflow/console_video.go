@@ -17,6 +17,12 @@ func init() {
 	})
 }
 
+// EventVideoCheck is the notification event of a scheduled video
+// verification. It is not a state change — the order stays in review — but
+// the customer must hear of the appointment; it travels as a JobNotifyOrder
+// like the state events, and a notifier without a message for it drops it.
+const EventVideoCheck beian.OrderEvent = "video_check"
+
 // videoHorizon is how far ahead a video call may be booked: further out,
 // the review would sit idle past any reasonable deadline.
 const videoHorizon = 30 * 24 * time.Hour
@@ -31,7 +37,8 @@ type VideoCheckInput struct {
 
 // RequireVideoCheck schedules a video verification (视频核验, spec
 // §4.2(f)) on an order in review. The order keeps its state; the customer
-// sees the appointment through VideoChecks, and the order cannot pass
+// sees the appointment through VideoChecks and is told by a JobNotifyOrder
+// with EventVideoCheck, and the order cannot pass
 // until the reviewer records the outcome. A check already scheduled is
 // replaced (cancelled), so rescheduling is the same action. The review
 // deadline moves to one working day after the call when it would fall
@@ -73,12 +80,18 @@ func (w *Workflow) RequireVideoCheck(ctx context.Context, u *beian.User, orderID
 		}
 		if due := w.workdaysAfter(ctx, in.At, 1); !due.IsZero() && o.DueAt.Before(due) {
 			o.DueAt = due
-			o.UpdatedAt = now
-			if err := tx.UpdateOrder(ctx, o); err != nil {
-				return err
-			}
 		}
-		return audit(ctx, tx, u.ID, "order.video_check", "order", o.ID, map[string]any{"check": v.ID, "scheduled_at": v.ScheduledAt})
+		// The order is written even when the deadline stays, so that its
+		// version (and with it the notification's cause key) is new for
+		// every appointment.
+		o.UpdatedAt = now
+		if err := tx.UpdateOrder(ctx, o); err != nil {
+			return err
+		}
+		if err := audit(ctx, tx, u.ID, "order.video_check", "order", o.ID, map[string]any{"check": v.ID, "scheduled_at": v.ScheduledAt}); err != nil {
+			return err
+		}
+		return notifyOrder(ctx, tx, o, EventVideoCheck)
 	})
 	if err != nil {
 		return nil, err
