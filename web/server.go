@@ -47,6 +47,13 @@ type Config struct {
 	SecureCookies bool
 	// ProductName is shown in page titles, e.g. the provider's brand.
 	ProductName string
+	// BureauVerifyURL is the page where responsible persons enter the
+	// bureau's SMS code (工信部短信核验): the bureau simulator's page when
+	// it runs; empty for MIIT's own, https://beian.miit.gov.cn.
+	BureauVerifyURL string
+	// Liveness verifies the service principals' faces (真实性核验); nil
+	// means staff review of an uploaded video (workflow.StaffReview).
+	Liveness beian.LivenessVerifier
 }
 
 // LoginThrottle counts failed sign-ins per key (login name, client
