@@ -668,6 +668,67 @@ func (w *Workflow) RequestTransfer(ctx context.Context, u *beian.User, subjectID
 	return o, nil
 }
 
+// PreviewTransfer checks a transfer before its confirmation — the
+// subject may be transferred by u, the target exists and can receive it —
+// and returns the target as the confirmation step shows it (its name and
+// its owner's masked contact). It changes nothing. Errors as
+// RequestTransfer's, without the password's.
+func (w *Workflow) PreviewTransfer(ctx context.Context, u *beian.User, subjectID, targetAccount string) (*GrantTargetView, error) {
+	if u == nil || u.Role != beian.RoleCustomer {
+		return nil, beian.Errorf(beian.EFORBIDDEN, "records.owner_only")
+	}
+	if strings.TrimSpace(targetAccount) == "" {
+		return nil, beian.Invalid("target_account", "records.target_required")
+	}
+	var v *GrantTargetView
+	err := w.store.View(ctx, func(tx beian.Tx) error {
+		rec, err := notFoundIsNil(tx.FindRecord(ctx, subjectID))
+		if err != nil {
+			return err
+		}
+		if rec == nil || rec.Subject.AccountID != u.AccountID {
+			return errNotFound()
+		}
+		rv, err := w.recordView(ctx, tx, u, rec)
+		if err != nil {
+			return err
+		}
+		if a := rv.Action(beian.Transfer); !a.Available {
+			return a.Reason
+		}
+		target, err := w.transferTarget(ctx, tx, u.AccountID, targetAccount)
+		if err != nil {
+			return err
+		}
+		_, owner, err := findAccountByName(ctx, tx, target.Name, "target_account")
+		if err != nil {
+			return err
+		}
+		v = &GrantTargetView{AccountID: target.ID, AccountName: target.Name, MaskedContact: maskContact(owner.Email)}
+		return nil
+	})
+	return v, err
+}
+
+// FindRecordByCertificate returns the ID of the filed subject with the
+// certificate number, for staff looking a customer up in the console.
+// Errors: EFORBIDDEN (not staff), ENOTFOUND.
+func (w *Workflow) FindRecordByCertificate(ctx context.Context, u *beian.User, certificate string) (string, error) {
+	if u == nil || u.Disabled || !u.Role.IsStaff() {
+		return "", errForbidden()
+	}
+	var id string
+	err := w.store.View(ctx, func(tx beian.Tx) error {
+		rec, err := tx.FindRecordBySubjectCertificate(ctx, certificate)
+		if err != nil {
+			return err
+		}
+		id = rec.Subject.ID
+		return nil
+	})
+	return id, err
+}
+
 // transferTarget checks the account a subject transfers to: another,
 // enabled account without a subject and without orders in progress.
 func (w *Workflow) transferTarget(ctx context.Context, tx beian.Tx, fromAccount, name string) (*beian.Account, error) {

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
@@ -68,7 +69,7 @@ func seedDemo(ctx context.Context, db *sqlstore.DB, dataDir string) ([]DemoLogin
 			}
 			logins = append(logins, DemoLogin{Role: p.role, Login: p.login, Password: pw})
 		}
-		return nil
+		return seedDemoResources(ctx, tx, acct.ID)
 	})
 	if err != nil || len(logins) == 0 {
 		return nil, err
@@ -94,4 +95,32 @@ func randomPassword() string {
 		b[i] = alphabet[int(b[i])%len(alphabet)]
 	}
 	return string(b)
+}
+
+// seedDemoResources gives the demo customer two servers, so that product
+// verification (产品验证) shows both outcomes: a prepaid ECS with two public
+// addresses in the provider's range, which qualifies, and a pay-as-you-go
+// one, greyed out with the reason.
+func seedDemoResources(ctx context.Context, tx beian.Tx, accountID string) error {
+	now := tx.Now()
+	for _, r := range []*beian.Resource{
+		{ExternalID: "demo-ecs-annual", Name: "web-server-01 (ECS 包年)", Kind: beian.ResourceECS, Region: "cn-north-4", Mainland: true,
+			Billing: beian.BillingPrepaid, TermMonths: 12, ExpiresAt: now.AddDate(1, 0, 0),
+			PublicIPs:  []netip.Addr{netip.MustParseAddr("121.36.10.21"), netip.MustParseAddr("121.36.10.22")},
+			FilingsMax: beian.ResourceECS.DefaultFilingsMax()},
+		{ExternalID: "demo-ecs-payg", Name: "test-server-02 (ECS 按需)", Kind: beian.ResourceECS, Region: "cn-north-4", Mainland: true,
+			Billing: beian.BillingOnDemand, PublicIPs: []netip.Addr{netip.MustParseAddr("121.36.10.23")},
+			FilingsMax: beian.ResourceECS.DefaultFilingsMax()},
+	} {
+		r.AccountID = accountID
+		if _, err := tx.PutResource(ctx, r); err != nil {
+			return err
+		}
+		data, _ := json.Marshal(map[string]string{"external_id": r.ExternalID, "reason": "demo"})
+		if err := tx.AppendAudit(ctx, &beian.AuditEvent{At: now, ActorID: "system:demo", Action: "resource.import",
+			EntityType: "resource", EntityID: r.ID, Data: data}); err != nil {
+			return err
+		}
+	}
+	return nil
 }

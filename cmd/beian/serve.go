@@ -21,6 +21,7 @@ import (
 	"github.com/openbeian/beian/blob"
 	"github.com/openbeian/beian/jobs"
 	"github.com/openbeian/beian/notify"
+	"github.com/openbeian/beian/rules"
 	"github.com/openbeian/beian/sqlstore"
 	"github.com/openbeian/beian/web"
 	"github.com/openbeian/beian/workflow"
@@ -123,7 +124,10 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	if m.Blobs, err = blob.Open(ctx, c.Blob, c.DataDir); err != nil {
 		return fmt.Errorf("document storage: %w", err)
 	}
-	m.Workflow = workflow.New(workflow.Config{Store: m.DB, Clock: m.Clock, Logger: m.Logger})
+	m.Workflow = workflow.New(workflow.Config{Store: m.DB, Clock: m.Clock, Logger: m.Logger,
+		// The pre-check reads each order's resource or authorization code
+		// (its basis) from the store.
+		Facts: rules.Facts{Resources: workflow.NewResourceFacts(m.DB, m.Clock)}})
 	// Notifications: SMTP and the SMS gateway from the environment (see
 	// notify.FromEnv); without them every message stays in the outbox.
 	nc, err := notify.FromEnv(func(k string) string {
