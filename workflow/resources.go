@@ -535,6 +535,7 @@ type ImportError struct {
 	Rows []RowError
 }
 
+// Error returns the coded error's log text.
 func (e *ImportError) Error() string { return e.Err.Error() }
 
 // Unwrap lets beian.ErrorCode and beian.ErrorMessage see the coded error.

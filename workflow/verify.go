@@ -756,6 +756,7 @@ type VerifyNotOKError struct {
 	Verification *Verification
 }
 
+// Error returns the coded error's log text.
 func (e *VerifyNotOKError) Error() string { return e.Err.Error() }
 
 // Unwrap lets beian.ErrorCode and beian.ErrorMessage see the coded error.
