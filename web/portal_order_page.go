@@ -63,7 +63,8 @@ func (s *Server) editData(r *http.Request, o *beian.Order, step string, res rule
 	opt := newOrderOptions(tr.lang, &o.Snapshot.Subject)
 	d := orderEditData{orderPage: page, Step: step, StepTitle: tr.T("order.step." + step),
 		Form: &orderForm{Opt: &opt, tr: tr, vals: vals, raw: raw, notes: notes, ro: readOnly(o),
-			MaterialsHref: "/portal/orders/" + o.ID + "/materials", UploadPermitText: tr.T("order.form.upload_permit")}, Opt: &opt,
+			MaterialsHref: "/portal/orders/" + o.ID + "/materials", UploadPermitText: tr.T("order.form.upload_permit"),
+			ShowPrincipalText: tr.T("order.form.show_principal")}, Opt: &opt,
 		Snap: &o.Snapshot, Version: o.Version, Editable: o.State.Editable(),
 		CanAddWebsite: canAddServices(o.Type, stepWebsites), CanAddApp: canAddServices(o.Type, stepApps),
 		Individual: o.Snapshot.Subject.Nature.IsIndividual(), Province: o.Province}

@@ -17,6 +17,9 @@ type orderStatusData struct {
 	Review   *reviewView
 	Video    *videoView
 	Actions  orderActions
+	// Pending counts what must be fixed before an editable order can be
+	// submitted (draft pre-check).
+	Pending int
 }
 
 // videoView is a video verification the reviewer scheduled.
@@ -44,6 +47,11 @@ func (s *Server) orderStatus(w http.ResponseWriter, r *http.Request) {
 	d := orderStatusData{orderPage: page, Progress: orderProgress(tr, o), Timeline: timeline(tr, u, o, evs),
 		Due: orderDue(tr, s.cfg.Workflow.Calendar(), o, now), SMS: orderSMS(tr, o, now, s.cfg.BureauVerifyURL),
 		Review: orderReview(tr, notes, o), Actions: actionsFor(o)}
+	for _, n := range notes.all {
+		if n.Blocking() {
+			d.Pending++
+		}
+	}
 	if v, err := s.cfg.Workflow.PendingVideoCheck(r.Context(), u, o.ID); err == nil && v != nil {
 		d.Video = &videoView{At: v.ScheduledAt.In(beian.ChinaTime).Format("2006-01-02 15:04"), Notes: v.Notes}
 	}

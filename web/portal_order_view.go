@@ -354,6 +354,19 @@ func (f fieldView) Grouped(gs []optGroup) fieldView { f.Groups = gs; return f }
 // As sets the input type (text by default).
 func (f fieldView) As(t string) fieldView { f.Type = t; return f }
 
+// Described lists the ids of the hint and the notes that describe the
+// input, for aria-describedby.
+func (f fieldView) Described() string {
+	var ids []string
+	if f.Hint != "" {
+		ids = append(ids, f.ID+"-hint")
+	}
+	if len(f.Notes) > 0 {
+		ids = append(ids, f.ID+"-notes")
+	}
+	return strings.Join(ids, " ")
+}
+
 // Invalid reports whether a note on the field must be fixed.
 func (f fieldView) Invalid() bool {
 	for _, n := range f.Notes {
@@ -402,12 +415,14 @@ type orderForm struct {
 	// MaterialsHref is the order's materials page, where icons and
 	// pre-approval files are uploaded; UploadPermitText links to it.
 	MaterialsHref, UploadPermitText string
-	tr                              translator
-	vals                            url.Values
-	raw                             map[string]string
-	notes                           *orderNotes
-	ro                              func(string) bool
-	prefix                          string
+	// ShowPrincipalText opens a service principal copied from the subject's.
+	ShowPrincipalText string
+	tr                translator
+	vals              url.Values
+	raw               map[string]string
+	notes             *orderNotes
+	ro                func(string) bool
+	prefix            string
 }
 
 func (f *orderForm) path(name string) string {
