@@ -233,6 +233,8 @@ type formError struct {
 	Path string
 	Key  string // translation key
 	Raw  string
+	// Message is an already rendered message, used instead of Key.
+	Message string
 }
 
 // stepParser reads one step's inputs into a snapshot.
@@ -286,21 +288,30 @@ func (p *stepParser) multi(path string, dst *[]string) {
 	*dst = out
 }
 
-// list reads rows p[0], p[1] … while the form has them, dropping blanks.
+// list reads rows p[0], p[1] … while the form has them, dropping blanks;
+// a read-only row (not posted) keeps its value.
 func (p *stepParser) list(path string, dst *[]string) {
-	if p.ro(path) {
+	if p.ro(path) || !p.f.Has(idx(path, 0)) && !p.ro(idx(path, 0)) {
 		return
 	}
-	if !p.f.Has(idx(path, 0)) {
-		return
-	}
+	old := *dst
 	var out []string
-	for j := 0; p.f.Has(idx(path, j)); j++ {
-		if x := strings.TrimSpace(p.f.Get(idx(path, j))); x != "" {
+	for j := 0; ; j++ {
+		key := idx(path, j)
+		var x string
+		switch {
+		case p.ro(key) && j < len(old):
+			x = old[j]
+		case p.f.Has(key):
+			x = strings.TrimSpace(p.f.Get(key))
+		default:
+			*dst = out
+			return
+		}
+		if x != "" {
 			out = append(out, x)
 		}
 	}
-	*dst = out
 }
 
 // lines reads a textarea of one value a line.

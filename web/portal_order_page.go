@@ -57,12 +57,18 @@ func (s *Server) editData(r *http.Request, o *beian.Order, step string, res rule
 	vals := flatten(&o.Snapshot)
 	raw := map[string]string{}
 	for _, e := range errs {
-		raw[e.Path] = e.Raw
+		if e.Key != "" {
+			raw[e.Path] = e.Raw
+		}
+	}
+	basis, err := s.cfg.Workflow.OrderBasis(r.Context(), s.currentUser(r), o.ID)
+	if err != nil {
+		s.log.WarnContext(r.Context(), "order basis unavailable", "err", err)
 	}
 	page, notes, _ := s.newOrderPage(r, o, res, errs, step, fix)
 	opt := newOrderOptions(tr.lang, &o.Snapshot.Subject)
 	d := orderEditData{orderPage: page, Step: step, StepTitle: tr.T("order.step." + step),
-		Form: &orderForm{Opt: &opt, tr: tr, vals: vals, raw: raw, notes: notes, ro: readOnly(o),
+		Form: &orderForm{Opt: &opt, tr: tr, vals: vals, raw: raw, notes: notes, ro: readOnly(o, basis),
 			MaterialsHref: "/portal/orders/" + o.ID + "/materials", UploadPermitText: tr.T("order.form.upload_permit"),
 			ShowPrincipalText: tr.T("order.form.show_principal")}, Opt: &opt,
 		Snap: &o.Snapshot, Version: o.Version, Editable: o.State.Editable(),

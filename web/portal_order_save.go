@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/openbeian/beian"
+	"github.com/openbeian/beian/rules"
+	"github.com/openbeian/beian/workflow"
 )
 
 // orderSave saves a wizard step as the order's draft (with the version the
@@ -30,12 +32,21 @@ func (s *Server) orderSave(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r)
 		return
 	}
+	basis, err := s.cfg.Workflow.OrderBasis(r.Context(), u, o.ID)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
 	snap := o.Snapshot
-	errs := parseStep(step, r.PostForm, readOnly(o), &snap)
+	errs := parseStep(step, r.PostForm, readOnly(o, basis), &snap)
 	op := r.PostForm.Get("op")
 	target, listOp := applyOp(op, &snap, o.Type)
 	if path, ok := strings.CutPrefix(op, "refresh:"); ok {
 		target, listOp = path, true // back to the county list just refreshed
+	}
+	if bad := basisErrors(r, o, basis, &snap); len(bad) > 0 {
+		s.render(w, r, http.StatusUnprocessableEntity, "portal/order_edit", s.page(r, "order.edit.title", s.editData(r, o, step, s.cfg.Workflow.Precheck(r.Context(), o, rules.ModeDraft), bad)))
+		return
 	}
 	version, _ := strconv.Atoi(r.PostForm.Get("version"))
 	saved, res, err := s.cfg.Workflow.SaveDraft(r.Context(), u, o.ID, version, snap)
@@ -70,6 +81,16 @@ func (s *Server) orderSave(w http.ResponseWriter, r *http.Request) {
 type orderConflictData struct {
 	Header orderHeader
 	Step   string
+}
+
+// basisErrors refuses changes to what the order was started from; the
+// form never posts those fields, so this catches tampered requests.
+func basisErrors(r *http.Request, o *beian.Order, b *beian.OrderBasis, snap *beian.Snapshot) []formError {
+	var out []formError
+	for _, e := range workflow.CheckBasis(o, b, snap) {
+		out = append(out, formError{Path: e.Field, Message: beian.ErrorMessage(requestLang(r), e)})
+	}
+	return out
 }
 
 // isStale reports whether err refused a write made from an outdated page.

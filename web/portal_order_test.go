@@ -394,3 +394,40 @@ func TestStatusShowsTheSMSStep(t *testing.T) {
 		ts.getPage(c, "/portal/orders/"+o.ID, beian.LangEN, http.StatusOK)
 	})
 }
+
+func TestWizardKeepsWhatTheOrderWasStartedFrom(t *testing.T) {
+	testenv.Dialects(t, func(t *testing.T, dialect string) {
+		ts := newTestServer(t, dialect)
+		ctx := context.Background()
+		a, u := ts.account("acme")
+		snap := fixture.Enterprise("11", 1)
+		o := ts.draftOrder(u, beian.FirstFiling, "11", snap)
+		ts.update(func(tx beian.Tx) error {
+			return tx.CreateOrderBasis(ctx, &beian.OrderBasis{OrderID: o.ID, AccountID: a.ID, Province: "11", Nature: snap.Subject.Nature,
+				SubjectName: snap.Subject.Name, CertificateType: snap.Subject.CertificateType, CertificateNumber: snap.Subject.CertificateNumber,
+				ServiceKind: beian.KindWebsite, ServiceName: snap.Websites[0].Domains[0], CreatedAt: tx.Now()})
+		})
+		c := ts.client(u)
+		base := "/portal/orders/" + o.ID
+		subject := ts.getPage(c, base+"/edit/subject", beian.LangZH, http.StatusOK)
+		for _, id := range []string{"f-subject-name", "f-subject-nature", "f-subject-certificate_number"} {
+			if !strings.Contains(subject, `id="`+id+`" value=`) || strings.Contains(subject, `name="`+strings.ReplaceAll(strings.TrimPrefix(id, "f-"), "-", ".")+`"`) {
+				t.Errorf("%s is not read-only", id)
+			}
+		}
+		sites := ts.getPage(c, base+"/edit/websites", beian.LangZH, http.StatusOK)
+		if strings.Contains(sites, `name="websites[0].domains[0]"`) || !strings.Contains(sites, `name="websites[0].domains[1]"`) {
+			t.Error("the checked domain should be fixed and another addable")
+		}
+		// Adding a domain keeps the checked one.
+		form := url.Values{"version": {strconv.Itoa(o.Version)}, "op": {"save"}, "websites[0].id": {"site-1"}, "websites[0].name": {"青云数据官网"},
+			"websites[0].domains[1]": {"qingyun-data1.com.cn"}, "websites[0].principal_same": {"1"}}
+		if code, _, _ := ts.post(c, base+"/edit/websites", form); code != http.StatusSeeOther {
+			t.Fatalf("save: %d", code)
+		}
+		got, _ := ts.Workflow.Order(ctx, u, o.ID)
+		if d := got.Snapshot.Websites[0].Domains; len(d) != 2 || d[0] != snap.Websites[0].Domains[0] || d[1] != "qingyun-data1.com.cn" {
+			t.Errorf("domains %v", d)
+		}
+	})
+}

@@ -198,7 +198,11 @@ func buildNotes(tr translator, explain func(string) (workflow.MarkReason, bool),
 		}
 	}
 	for _, e := range errs {
-		add(noteView{Kind: "form", KindText: tr.T("order.note.form"), Field: e.Path, Reason: tr.T(e.Key, "Value", e.Raw), Remedy: tr.T(e.Key + ".fix")}, "")
+		v := noteView{Kind: "form", KindText: tr.T("order.note.form"), Field: e.Path, Reason: e.Message}
+		if e.Key != "" {
+			v.Reason, v.Remedy = tr.T(e.Key, "Value", e.Raw), tr.T(e.Key+".fix")
+		}
+		add(v, "")
 	}
 	if reviewShown(o) {
 		for _, m := range o.Review.Marks {
@@ -504,24 +508,38 @@ func (f *orderForm) Rows(name string) []int {
 
 // readOnly decides which fields an order lets the customer change:
 // nothing outside an editable state or in a cancellation (only its
-// reason); never the province; the nature and certificate once entered
-// (they decided the filing type at 验证备案类型; a wrong one means
-// abandoning the order and verifying again, spec §3); an individual's
-// principal identity (the subject's); and the domains of services already
-// filed (spec §3 row 5).
-func readOnly(o *beian.Order) func(string) bool {
+// reason); never the province; what the order was started from at
+// 验证备案类型 (its basis: the certificate always, and for new filings
+// the nature, subject name and the checked domain or APP name — a wrong
+// one means abandoning the order and verifying again, spec §3, §6.1.7);
+// an individual's principal identity (the subject's); and the domains of
+// services already filed (spec §3 row 5). Orders without a basis keep the
+// nature and certificate fixed once entered.
+func readOnly(o *beian.Order, b *beian.OrderBasis) func(string) bool {
 	s := &o.Snapshot
 	reasonOnly := wizardSteps(o.Type)[0] == stepCancel
-	ro := map[string]bool{}
-	ro["subject.province"] = true
-	if s.Subject.Nature != "" {
-		ro["subject.nature"] = true
-	}
-	if s.Subject.CertificateType != "" {
-		ro["subject.certificate_type"] = true
-	}
-	if s.Subject.CertificateNumber != "" {
-		ro["subject.certificate_number"] = true
+	ro := map[string]bool{"subject.province": true}
+	switch {
+	case b == nil:
+		ro["subject.nature"] = s.Subject.Nature != ""
+		ro["subject.certificate_type"] = s.Subject.CertificateType != ""
+		ro["subject.certificate_number"] = s.Subject.CertificateNumber != ""
+	default:
+		ro["subject.certificate_type"] = b.CertificateType != ""
+		ro["subject.certificate_number"] = b.CertificateNumber != ""
+		if o.Type.IsChange() || o.Type == beian.Transfer || o.Type == beian.Migrate || o.Type.IsCancellation() {
+			break
+		}
+		ro["subject.nature"] = b.Nature != ""
+		ro["subject.name"] = b.SubjectName != ""
+		for i := range s.Websites {
+			for j, d := range s.Websites[i].Domains {
+				ro[idx(idx("websites", i)+".domains", j)] = b.ServiceKind == beian.KindWebsite && beian.NormalizeDomain(d) == b.ServiceName
+			}
+		}
+		for i := range s.Apps {
+			ro[idx("apps", i)+".name"] = b.ServiceKind == beian.KindApp && foldSpaces(s.Apps[i].Name) == foldSpaces(b.ServiceName)
+		}
 	}
 	if s.Subject.Nature.IsIndividual() {
 		for _, f := range []string{"name", "certificate_type", "certificate_number"} {
@@ -550,6 +568,12 @@ func readOnly(o *beian.Order) func(string) bool {
 		}
 		return false
 	}
+}
+
+// foldSpaces drops spaces and makes full-width brackets half-width, as
+// names are compared.
+func foldSpaces(s string) string {
+	return strings.NewReplacer("（", "(", "）", ")", " ", "", "\u3000", "").Replace(s)
 }
 
 // navItem is one entry of an order's step navigation.
