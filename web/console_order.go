@@ -64,8 +64,8 @@ type consoleVideoRow struct {
 }
 
 type consoleRecordView struct {
-	Name, Number, Status, Filed string
-	Services                    []consoleRecordService
+	ID, Name, Number, Status, Filed string
+	Services                        []consoleRecordService
 }
 
 type consoleRecordService struct {
@@ -226,7 +226,7 @@ func (s *Server) consoleOrderData(tr translator, u *beian.User, f *workflow.Revi
 	}
 
 	if rec := f.Record; rec != nil {
-		rv := &consoleRecordView{Name: rec.Subject.Subject.Name, Number: rec.Subject.Number.String(), Status: rec.Subject.Status.Text().In(lang),
+		rv := &consoleRecordView{ID: rec.Subject.ID, Name: rec.Subject.Subject.Name, Number: rec.Subject.Number.String(), Status: rec.Subject.Status.Text().In(lang),
 			Filed: cxDate(rec.Subject.FiledAt)}
 		for _, sv := range rec.Services {
 			rv.Services = append(rv.Services, consoleRecordService{Kind: string(sv.Kind), Name: sv.Name(), Number: sv.Number.String(),
