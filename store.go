@@ -31,6 +31,7 @@ type Tx interface {
 	ResourceStore
 	GroupStore
 	ConsoleStore
+	APITokenStore
 }
 
 // AccountStore keeps customer accounts and users.

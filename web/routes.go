@@ -36,6 +36,7 @@ func (s *Server) routes() http.Handler {
 	s.portalRoutes(page)
 	s.outboxRoutes(page)
 	s.consoleRoutes(page)
+	s.apiRoutes(mux)
 	page("/", http.HandlerFunc(s.notFound))
 
 	return s.requestID(s.observe(s.recoverPanics(securityHeaders(mux))))
