@@ -260,6 +260,13 @@ func (w *Workflow) Submit(ctx context.Context, u *beian.User, id, key string) (*
 		}
 		return notifyOrder(ctx, tx, o, ev)
 	})
+	if e, ok := beian.AsError(err); ok && e.Key == "order.version.stale" && key != "" {
+		// Two deliveries of the same click raced (PostgreSQL lets both read
+		// the draft); if the winner carried this key, this one succeeded too.
+		if cur, rerr := w.Order(ctx, u, id); rerr == nil && cur.SubmissionKey == key && !cur.State.Editable() {
+			return cur, res, nil
+		}
+	}
 	if err != nil {
 		return nil, res, err
 	}

@@ -274,3 +274,41 @@ func equal(a, b []string) bool {
 	}
 	return true
 }
+
+// TestConcurrentSubmitSameKey delivers one click twice at once: both calls
+// succeed and the order moves once.
+func TestConcurrentSubmitSameKey(t *testing.T) {
+	testenv.Dialects(t, func(t *testing.T, dialect string) {
+		w := newWorld(t, dialect)
+		ctx := context.Background()
+		o, err := w.wf.CreateOrder(ctx, w.customer, workflow.CreateOrderInput{Type: beian.FirstFiling, Province: "11", Snapshot: fixture.Enterprise("11", 5)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		errs := make(chan error, 2)
+		for i := 0; i < 2; i++ {
+			go func() {
+				_, _, err := w.wf.Submit(ctx, w.customer, o.ID, "same-click")
+				errs <- err
+			}()
+		}
+		for i := 0; i < 2; i++ {
+			if err := <-errs; err != nil {
+				t.Errorf("submit %d: %v", i, err)
+			}
+		}
+		got, _ := w.wf.Order(ctx, w.customer, o.ID)
+		if got.State != beian.AwaitingPrelim {
+			t.Fatalf("state %s", got.State)
+		}
+		n := 0
+		for _, a := range w.audit(t, o.ID) {
+			if a == "order.submit" {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Fatalf("%d submit events", n)
+		}
+	})
+}
