@@ -216,6 +216,9 @@ func (w *Workflow) Submit(ctx context.Context, u *beian.User, id, key string) (*
 	if err != nil {
 		return nil, rules.Result{}, err
 	}
+	if !canSeeOrder(u, o, accessWrite) {
+		return nil, rules.Result{}, errForbidden()
+	}
 	if key != "" && o.SubmissionKey == key && !o.State.Editable() {
 		return o, rules.Result{}, nil // the same click, delivered twice
 	}

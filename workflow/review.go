@@ -70,7 +70,7 @@ func (w *Workflow) setClaim(ctx context.Context, u *beian.User, id string, claim
 		if o, err = tx.FindOrder(ctx, id); err != nil {
 			return err
 		}
-		if !inReview(o.State) {
+		if !inReview(o.State) || o.Type == beian.Transfer {
 			return beian.Errorf(beian.ECONFLICT, "review.not_in_queue")
 		}
 		now := tx.Now()
@@ -123,7 +123,9 @@ func (w *Workflow) Review(ctx context.Context, u *beian.User, id string, in Revi
 		if o, err = tx.FindOrder(ctx, id); err != nil {
 			return err
 		}
-		if !inReview(o.State) {
+		if !inReview(o.State) || o.Type == beian.Transfer {
+			// A transfer is approved by the target account (AcceptTransfer),
+			// never by a reviewer.
 			return beian.Errorf(beian.ECONFLICT, "review.not_in_queue")
 		}
 		if o.ClaimedBy != "" && o.ClaimedBy != u.ID && tx.Now().Sub(o.ClaimedAt) < claimTTL && u.Role != beian.RoleAdmin {
@@ -135,6 +137,13 @@ func (w *Workflow) Review(ctx context.Context, u *beian.User, id string, in Revi
 		from := o.State
 		if err := o.Apply(ev, tx.Now()); err != nil {
 			return err
+		}
+		if o.State == beian.Filed {
+			// A claim passed by staff is filed at once: the record becomes
+			// the account's in the same transaction.
+			if err := CompleteClaim(ctx, tx, o); err != nil {
+				return err
+			}
 		}
 		o.Review = &beian.Review{Event: ev, By: u.ID, At: tx.Now(), Opinion: in.Opinion, Marks: in.Marks}
 		o.ClaimedBy, o.ClaimedAt = "", time.Time{}
