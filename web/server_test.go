@@ -149,11 +149,14 @@ func TestHomeShowsOwnOrdersOnly(t *testing.T) {
 		if code, _ := ts.get(ts.client(nil), "/home"); code != http.StatusSeeOther {
 			t.Errorf("anonymous /home = %d, want a redirect to sign in", code)
 		}
-		if code, body := ts.get(ts.client(a), "/home"); code != 200 || !strings.Contains(body, oa.ID) {
-			t.Errorf("A's home = %d, lacks its order", code)
+		if code, _ := ts.get(ts.client(a), "/home"); code != http.StatusSeeOther {
+			t.Errorf("A's /home = %d, want a redirect to the portal", code)
 		}
-		if code, body := ts.get(ts.client(b), "/home"); code != 200 || strings.Contains(body, oa.ID) {
-			t.Errorf("B's home = %d, shows A's order", code)
+		if code, body := ts.get(ts.client(a), "/portal/orders"); code != 200 || !strings.Contains(body, oa.ID) {
+			t.Errorf("A's orders = %d, lacks its order", code)
+		}
+		if code, body := ts.get(ts.client(b), "/portal/orders"); code != 200 || strings.Contains(body, oa.ID) {
+			t.Errorf("B's orders = %d, shows A's order", code)
 		}
 	})
 }

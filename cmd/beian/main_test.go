@@ -110,7 +110,7 @@ func TestServe(t *testing.T) {
 			}
 			b, _ = io.ReadAll(resp.Body)
 			resp.Body.Close()
-			if resp.StatusCode != 200 || resp.Request.URL.Path != "/home" || !strings.Contains(string(b), "我的备案订单") {
+			if resp.StatusCode != 200 || resp.Request.URL.Path != "/portal/orders" || !strings.Contains(string(b), "进行中的订单") {
 				t.Errorf("login: %d at %s:\n%.400s", resp.StatusCode, resp.Request.URL, b)
 			}
 
