@@ -89,6 +89,9 @@ func (s *Server) newAPI(mux *http.ServeMux) huma.API {
 
 	api := huma.NewAPI(cfg, &apiAdapter{s: s, mux: mux, csrf: s.apiCrossOrigin()})
 	s.apiOrderOperations(api)
+	s.apiMaterialOperations(api)
+	s.apiRecordOperations(api)
+	s.apiResourceOperations(api)
 	s.apiReviewOperations(api)
 	s.apiCatalogueOperations(api)
 	s.apiAccountOperations(api)
@@ -115,6 +118,14 @@ An order you may not see answers 404, exactly like one that does not exist.
 every field problem and ` + "`findings`" + ` every pre-check finding. ` + "`detail`" + ` and messages are in the
 request's language: ` + "`Accept-Language: en`" + ` for English, Chinese (zh-CN) otherwise.
 
+**A filing, step by step.** POST /filing-type-checks tells the filing type (验证备案类型) and checks the product
+verification (a resource from GET /resources, or an authorization code); POST /orders with the same body starts
+the order. PUT /orders/{id}/snapshot saves the data (the draft pre-check comes back as advice), POST
+/orders/{id}/materials/{purpose} uploads each document, POST /orders/{id}/precheck shows what still blocks, and
+POST /orders/{id}/submit sends it to review. GET /orders/{id}, /history and /reviews follow it; a request for
+changes lists each marked field with reason and remedy. Changes and cancellations of filed services start from
+GET /records/{id} and POST /records/{id}/orders.
+
 **Concurrency.** GET /orders/{id} returns the order's version as its ` + "`ETag`" + `; saving the draft needs
 it back in ` + "`If-Match`" + ` and answers 409 when someone saved in between. Submission takes an
 ` + "`Idempotency-Key`" + `, so a retried request submits once.
@@ -125,6 +136,8 @@ as {"zh": …, "en": …}.`
 // apiTags group the operations in the document.
 var apiTags = []*huma.Tag{
 	{Name: "orders", Description: "Filing orders (备案订单): create, edit the draft, pre-check, submit, withdraw, abandon, follow."},
+	{Name: "records", Description: "Filings (我的备案): filed subjects and services, the actions each allows, and orders started from them."},
+	{Name: "resources", Description: "Filing resources (可备案资源): the account's, and the provider cloud's push."},
 	{Name: "review", Description: "Preliminary review (初审) for provider staff: the queue, claims and decisions with marked fields."},
 	{Name: "catalogue", Description: "Public reference data: pre-check rules, rejection reasons and the code lists the other operations use."},
 	{Name: "account", Description: "Who the caller is."},

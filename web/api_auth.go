@@ -27,17 +27,26 @@ func init() {
 // Scopes narrow what a token may do; a token without scopes may do all its
 // user may. A scope never grants what the user's role and policies do not.
 const (
-	ScopeOrdersRead  = "orders:read"  // read orders, their pre-check and history
-	ScopeOrdersWrite = "orders:write" // create, edit, submit, withdraw, abandon, confirm
-	ScopeReview      = "review"       // the staff review queue, claims and decisions
+	ScopeOrdersRead     = "orders:read"     // read orders, their pre-check and history
+	ScopeOrdersWrite    = "orders:write"    // check filing types, create, edit, submit, withdraw, abandon, confirm
+	ScopeRecordsRead    = "records:read"    // read filed subjects and services
+	ScopeResourcesRead  = "resources:read"  // read the account's filing resources
+	ScopeResourcesWrite = "resources:write" // push resources from the provider's cloud (admins)
+	ScopeReview         = "review"          // the staff review queue, claims and decisions
 )
+
+// apiScopeOrder lists the scopes in the order the document shows them.
+var apiScopeOrder = []string{ScopeOrdersRead, ScopeOrdersWrite, ScopeRecordsRead, ScopeResourcesRead, ScopeResourcesWrite, ScopeReview}
 
 // apiScopes are the scopes a token may carry, with what they allow, for the
 // security scheme and token validation.
 var apiScopes = map[string]string{
-	ScopeOrdersRead:  "Read orders, their pre-check findings and review history.",
-	ScopeOrdersWrite: "Create and edit orders, submit, withdraw, abandon and confirm cancellations.",
-	ScopeReview:      "Provider staff: read the review queue, claim, release and decide orders.",
+	ScopeOrdersRead:     "Read orders, their pre-check findings, history and review history.",
+	ScopeOrdersWrite:    "Check filing types; create and edit orders, submit, withdraw, abandon, confirm cancellations; start orders from records.",
+	ScopeRecordsRead:    "Read filed subjects and services with the actions they allow.",
+	ScopeResourcesRead:  "Read the account's filing resources and why any is refused.",
+	ScopeResourcesWrite: "Provider admins: push resources from the provider's cloud.",
+	ScopeReview:         "Provider staff: read the review queue, claim, release and decide orders.",
 }
 
 // apiAccess is who may call an operation, before the workflow decides on
@@ -108,7 +117,7 @@ func (a apiAccess) describe() string {
 
 func apiSecuritySchemes() map[string]*huma.SecurityScheme {
 	var scopes strings.Builder
-	for _, sc := range []string{ScopeOrdersRead, ScopeOrdersWrite, ScopeReview} {
+	for _, sc := range apiScopeOrder {
 		scopes.WriteString("\n- `" + sc + "`: " + apiScopes[sc])
 	}
 	return map[string]*huma.SecurityScheme{

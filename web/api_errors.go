@@ -64,6 +64,7 @@ type apiFieldError struct {
 	Field    string `json:"field" doc:"Path of the field: a body path like websites[0].domains[1], or a parameter name." example:"websites[0].name"`
 	Location string `json:"location" enum:"body,path,query,header" doc:"Where the field is." example:"body"`
 	Message  string `json:"message" doc:"What is wrong, in the request's language." example:"不能超过 100 个字符。"`
+	Key      string `json:"key,omitempty" doc:"The message key of a Beian check, stable for programs." example:"verify.immutable"`
 	Rule     string `json:"rule,omitempty" doc:"The catalogue rule, for pre-check findings." example:"SITE-NAME-BANNED-WORD"`
 	// Remedy says what to do, for pre-check findings.
 	Remedy string `json:"remedy,omitempty" doc:"What to do about it, in the request's language (pre-check findings)."`
@@ -193,12 +194,51 @@ func apiProblemFrom(call *apiCall, err error) *apiProblem {
 	if e, ok := beian.AsError(err); ok {
 		p.Key, p.Field, p.Rule = e.Key, e.Field, e.Rule
 		if p.Field != "" {
-			p.Errors = []apiFieldError{{Field: p.Field, Location: "body", Message: p.Detail, Rule: p.Rule}}
+			p.Errors = []apiFieldError{{Field: p.Field, Location: "body", Message: p.Detail, Key: p.Key, Rule: p.Rule}}
 		}
 	} else {
 		p.Key = "error.internal"
 	}
-	var blocked *workflow.PrecheckBlockedError
+	var (
+		notOK   *workflow.VerifyNotOKError
+		upload  *workflow.UploadRejectedError
+		rows    *workflow.ImportError
+		list    apiErrorList
+		blocked *workflow.PrecheckBlockedError
+	)
+	switch {
+	case errors.As(err, &notOK) && notOK.Verification != nil:
+		v := notOK.Verification
+		p.Errors = nil
+		for _, e := range append(append([]*beian.Error(nil), v.Problems...), v.ResourceProblems...) {
+			p.Errors = append(p.Errors, apiFieldErrorOf(lang, e, ""))
+		}
+	case errors.As(err, &upload):
+		p.Errors, p.Field = nil, "body"
+		for _, f := range upload.Findings {
+			p.Findings = append(p.Findings, apiUploadFinding(f))
+			if f.Reject {
+				p.Errors = append(p.Errors, apiFieldError{Field: "body", Location: "body", Key: f.Code, Message: f.Reason.In(lang), Remedy: f.Fix.In(lang)})
+			}
+		}
+	case errors.As(err, &rows):
+		p.Errors = nil
+		for _, r := range rows.Rows {
+			prefix := ""
+			if r.Line > 0 {
+				prefix = "items[" + strconv.Itoa(r.Line-1) + "]"
+			}
+			p.Errors = append(p.Errors, apiFieldErrorOf(lang, r.Err, prefix))
+		}
+	case errors.As(err, &list):
+		p.Errors = nil
+		for _, e := range list {
+			p.Errors = append(p.Errors, apiFieldErrorOf(lang, e, ""))
+		}
+	}
+	if len(p.Errors) > 0 && p.Field == "" {
+		p.Field = p.Errors[0].Field
+	}
 	if errors.As(err, &blocked) {
 		p.Errors = nil
 		for _, f := range blocked.Result.Findings {
@@ -217,6 +257,25 @@ func apiProblemFrom(call *apiCall, err error) *apiProblem {
 	}
 	return p
 }
+
+// apiFieldErrorOf is a coded error on one field as a problem's entry;
+// prefix places the field in the request (items[3]).
+func apiFieldErrorOf(lang beian.Lang, e *beian.Error, prefix string) apiFieldError {
+	field := e.Field
+	if prefix != "" {
+		field = apiJoinPath(prefix, field)
+	}
+	return apiFieldError{Field: field, Location: "body", Message: e.Message(lang), Key: e.Key, Rule: e.Rule}
+}
+
+// apiErrorList is several field errors of one request, each to be listed;
+// its code and message are the first's.
+type apiErrorList []*beian.Error
+
+func (l apiErrorList) Error() string { return l[0].Error() }
+
+// Unwrap lets beian.ErrorCode see the first error.
+func (l apiErrorList) Unwrap() error { return l[0] }
 
 // writeProblem writes a problem outside huma (authentication, cross-origin
 // refusals) exactly as huma would.
@@ -298,8 +357,11 @@ func apiTranslateDetail(lang beian.Lang, d *huma.ErrorDetail) apiFieldError {
 }
 
 func apiJoinPath(parent, name string) string {
-	if parent == "" {
+	switch {
+	case parent == "":
 		return name
+	case name == "":
+		return parent
 	}
 	return parent + "." + name
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -13,6 +14,7 @@ import (
 	"github.com/openbeian/beian"
 	"github.com/openbeian/beian/internal/fixture"
 	"github.com/openbeian/beian/internal/testenv"
+	"github.com/openbeian/beian/workflow"
 )
 
 // The authorisation matrix: every operation of the API, called by each of
@@ -49,25 +51,42 @@ var (
 type matrixEnv struct {
 	ts       *testServer
 	accountA *beian.Account
-	people   map[string]*beian.User
-	sessions map[string]*http.Client
-	tokens   map[string]string
-	n        int
+	accountB *beian.Account
+	// recordA is A's filed subject; resources the accounts' resource IDs.
+	recordA   *beian.Record
+	resources map[string]string
+	people    map[string]*beian.User
+	sessions  map[string]*http.Client
+	tokens    map[string]string
+	n         int
 }
 
-// draft returns a new valid draft created by A's administrator sub-user,
-// with its own subject so that orders never block each other.
+// draft returns a new valid draft created by A's administrator sub-user:
+// a new website of A's filed subject (an account files one subject), after
+// clearing A's orders, since a subject has one order in progress at a time.
 func (m *matrixEnv) draft() *beian.Order {
 	m.n++
-	return m.ts.apiDraftOrder(m.people[whoSubAdmin], "11", fixture.Enterprise("11", m.n))
+	m.clearOrders(m.accountA.ID)
+	ctx := context.Background()
+	sub := m.people[whoSubAdmin]
+	o, err := m.ts.Workflow.CreateOrder(ctx, sub, workflow.CreateOrderInput{Type: beian.NewWebsite, Province: "11", RecordSubjectID: m.recordA.Subject.ID})
+	if err != nil {
+		m.ts.t.Fatal(err)
+	}
+	snap := fixture.Enterprise("11", 0)
+	snap.Websites[0].Name, snap.Websites[0].Domains = "青云数据服务平台", []string{"qingyun-service.cn"}
+	if o, _, err = m.ts.Workflow.SaveDraft(ctx, sub, o.ID, o.Version, snap); err != nil {
+		m.ts.t.Fatal(err)
+	}
+	return o
 }
 
 // inReview returns a new order awaiting preliminary review.
 func (m *matrixEnv) inReview() *beian.Order {
 	o := m.draft()
-	o, _, err := m.ts.Workflow.Submit(context.Background(), m.people[whoSubAdmin], o.ID, "k-"+o.ID)
+	o, res, err := m.ts.Workflow.Submit(context.Background(), m.people[whoSubAdmin], o.ID, "k-"+o.ID)
 	if err != nil {
-		m.ts.t.Fatal(err)
+		m.ts.t.Fatal(err, res.Findings)
 	}
 	return o
 }
@@ -80,6 +99,47 @@ func (m *matrixEnv) awaitingConfirmation() *beian.Order {
 		State: beian.AwaitingBureauSubmission, Province: "11", Snapshot: fixture.Enterprise("11", m.n)}
 	m.ts.update(func(tx beian.Tx) error { return tx.CreateOrder(context.Background(), o) })
 	return o
+}
+
+// clearOrders abandons the account's orders in progress, straight in the
+// store, so that a row that starts an order finds the subject free.
+func (m *matrixEnv) clearOrders(accountID string) {
+	ctx := context.Background()
+	m.ts.update(func(tx beian.Tx) error {
+		orders, _, err := tx.FindOrders(ctx, beian.OrderFilter{AccountID: accountID, Limit: 1000})
+		if err != nil {
+			return err
+		}
+		for _, o := range orders {
+			if o.State.InProgress() {
+				o.State = beian.Abandoned
+				if err := tx.UpdateOrder(ctx, o); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+}
+
+// accountOf is the account a caller acts in: B's for B, A's for the rest.
+func (m *matrixEnv) accountOf(who string) *beian.Account {
+	if who == whoB {
+		return m.accountB
+	}
+	return m.accountA
+}
+
+// verifyBody is a filing-type check the caller's account may pass: a new
+// website of A's filed subject, or a first filing of a new subject for B.
+func (m *matrixEnv) verifyBody(who string) map[string]any {
+	m.n++
+	acct := m.accountOf(who)
+	if acct == m.accountB {
+		return apiVerifyBody(fixture.Enterprise("44", 500+m.n), m.resources[acct.ID])
+	}
+	snap := beian.Snapshot{Subject: m.recordA.Subject.Subject, Websites: []beian.Website{{Domains: []string{fmt.Sprintf("new-site-%d.cn", m.n)}}}}
+	return apiVerifyBody(snap, m.resources[acct.ID])
 }
 
 // tokenOf creates a token of who straight in the store and returns it.
@@ -124,14 +184,60 @@ var matrixRows = map[string]matrixRow{
 		call:    matrixFixed("/orders"),
 	},
 	"create-order": {
-		// For A's account: A and its administrator sub-user, and an admin
-		// on A's behalf; B may not create in A's account.
-		allowed: []string{whoA, whoSubAdmin, whoAdmin},
+		// Orders start in the caller's own account: A and its administrator
+		// sub-user in A's, B in B's; staff do not start new filings.
+		allowed: []string{whoA, whoSubAdmin, whoB},
+		call: func(m *matrixEnv, who string) matrixCall {
+			m.clearOrders(m.accountOf(who).ID)
+			return matrixCall{path: "/orders", body: m.verifyBody(who)}
+		},
+	},
+	"list-records": {
+		// 我的备案 of the caller's account; staff look records up instead.
+		allowed: []string{whoA, whoSubAdmin, whoB},
+		call:    matrixFixed("/records"),
+	},
+	"get-record": {
+		allowed: []string{whoA, whoSubAdmin, whoReviewer, whoAdmin},
+		call:    func(m *matrixEnv, _ string) matrixCall { return matrixCall{path: "/records/" + m.recordA.Subject.ID} },
+	},
+	"lookup-record": {
+		allowed: matrixReviewers,
 		call: func(m *matrixEnv, _ string) matrixCall {
-			return matrixCall{path: "/orders", body: map[string]any{"account_id": m.accountA.ID, "type": "first_filing", "province": "11"}}
+			return matrixCall{path: "/records/lookup", body: map[string]any{"certificate_number": m.recordA.Subject.Subject.CertificateNumber}}
+		},
+	},
+	"start-order-from-record": {
+		// A subject change: the account's operators; staff may start only
+		// access cancellations.
+		allowed: matrixOrderOwners,
+		call: func(m *matrixEnv, _ string) matrixCall {
+			m.clearOrders(m.accountA.ID)
+			return matrixCall{path: "/records/" + m.recordA.Subject.ID + "/orders", body: map[string]any{"type": "change_subject"}}
+		},
+	},
+	"list-resources": {
+		allowed: []string{whoA, whoSubAdmin, whoB},
+		call:    matrixFixed("/resources"),
+	},
+	"import-resources": {
+		allowed: []string{whoAdmin},
+		call: func(m *matrixEnv, who string) matrixCall {
+			m.n++
+			item := map[string]any{"external_id": fmt.Sprintf("ecs-push-%d", m.n), "account": "acme", "kind": "ecs", "region": "cn-north-4",
+				"mainland": true, "billing": "prepaid", "term_months": 12, "expires_on": "2027-12-31", "public_ips": []string{"121.36.10.30"}}
+			return matrixCall{path: "/resources/import", body: map[string]any{"items": []any{item}}}
+		},
+	},
+	"check-filing-type": {
+		// Customers and administrator sub-users, each in its own account.
+		allowed: []string{whoA, whoSubAdmin, whoB},
+		call: func(m *matrixEnv, who string) matrixCall {
+			return matrixCall{path: "/filing-type-checks", body: m.verifyBody(who)}
 		},
 	},
 	"get-order":          {allowed: matrixOrderReaders, call: matrixOnOrder((*matrixEnv).draft, "")},
+	"get-order-history":  {allowed: matrixOrderReaders, call: matrixOnOrder((*matrixEnv).inReview, "/history")},
 	"list-order-reviews": {allowed: matrixOrderReaders, call: matrixOnOrder((*matrixEnv).inReview, "/reviews")},
 	"precheck-order":     {allowed: matrixOrderReaders, call: matrixOnOrder((*matrixEnv).draft, "/precheck?mode=draft")},
 	"save-order-snapshot": {
@@ -151,8 +257,34 @@ var matrixRows = map[string]matrixRow{
 	"abandon-order":        {allowed: matrixOrderOwners, call: matrixOnOrder((*matrixEnv).draft, "/abandon")},
 	"confirm-cancellation": {allowed: matrixOrderOwners, call: matrixOnOrder((*matrixEnv).awaitingConfirmation, "/confirm-cancellation")},
 	"list-review-queue":    {allowed: matrixReviewers, call: matrixFixed("/review/queue")},
-	"claim-order":          {allowed: matrixReviewers, call: matrixOnOrder((*matrixEnv).inReview, "/claim")},
-	"release-order":        {allowed: matrixReviewers, call: matrixOnOrder((*matrixEnv).inReview, "/release")},
+	"upload-material": {
+		allowed: matrixOrderOwners,
+		call: func(m *matrixEnv, _ string) matrixCall {
+			return matrixCall{path: "/orders/" + m.draft().ID + "/materials/commitment_video?owner=site-0", body: apiTestVideo,
+				headers: []string{"Content-Type", "video/mp4"}}
+		},
+	},
+	"get-material-content": {
+		allowed: matrixOrderReaders,
+		call: func(m *matrixEnv, _ string) matrixCall {
+			o := m.draft()
+			_, mat, _, err := m.ts.Workflow.UploadMaterial(context.Background(), m.people[whoSubAdmin], m.ts.Blobs,
+				workflow.MaterialUpload{OrderID: o.ID, Purpose: "commitment_video", Owner: "site-0", Body: bytes.NewReader(apiTestVideo)})
+			if err != nil {
+				m.ts.t.Fatal(err)
+			}
+			return matrixCall{path: "/orders/" + o.ID + "/materials/" + mat.ID + "/content"}
+		},
+	},
+	"remove-material": {
+		allowed: matrixOrderOwners,
+		call: func(m *matrixEnv, _ string) matrixCall {
+			o := m.draft()
+			return matrixCall{path: "/orders/" + o.ID + "/materials/" + o.Snapshot.Materials[0].ID}
+		},
+	},
+	"claim-order":   {allowed: matrixReviewers, call: matrixOnOrder((*matrixEnv).inReview, "/claim")},
+	"release-order": {allowed: matrixReviewers, call: matrixOnOrder((*matrixEnv).inReview, "/release")},
 	"decide-order": {
 		allowed: matrixReviewers,
 		call: func(m *matrixEnv, _ string) matrixCall {
@@ -214,9 +346,11 @@ func TestAPIAuthorisationMatrix(t *testing.T) {
 		ts := newTestServer(t, dialect)
 		m := &matrixEnv{ts: ts, people: map[string]*beian.User{}, sessions: map[string]*http.Client{}, tokens: map[string]string{}}
 		m.accountA, m.people[whoA] = ts.account("acme")
+		m.recordA = ts.apiRecordFor(m.accountA.ID, fixture.Enterprise("11", 0), "12345678")
 		m.people[whoSubAdmin] = ts.user("acme-ops", beian.RoleSubUser, m.accountA.ID, beian.PolicyBeianAdministrator)
 		m.people[whoSubNone] = ts.user("acme-intern", beian.RoleSubUser, m.accountA.ID)
-		_, m.people[whoB] = ts.account("globex")
+		m.accountB, m.people[whoB] = ts.account("globex")
+		m.resources = map[string]string{m.accountA.ID: ts.apiResourceFor(m.accountA.ID, "ecs-a"), m.accountB.ID: ts.apiResourceFor(m.accountB.ID, "ecs-b")}
 		m.people[whoReviewer] = ts.user("rev", beian.RoleReviewer, "")
 		m.people[whoAdmin] = ts.user("root", beian.RoleAdmin, "")
 		m.sessions[whoAnon] = ts.client(nil)

@@ -230,18 +230,6 @@ type (
 	apiOrderListOutput struct {
 		Body apiOrderList
 	}
-	apiCreateOrderInput struct {
-		Body apiCreateOrderRequest
-	}
-	// apiCreateOrderRequest starts an order.
-	apiCreateOrderRequest struct {
-		AccountID       string          `json:"account_id,omitempty" maxLength:"64" doc:"The customer account; customers and their sub-users leave it out. Compliance officers and admins name the account they act for."`
-		Type            beian.OrderType `json:"type" required:"true" doc:"The filing type."`
-		Province        apiProvince     `json:"province" required:"true" doc:"The filing province."`
-		RecordSubjectID string          `json:"record_subject_id,omitempty" maxLength:"64" doc:"The filed subject the order acts on (all types but a first filing)."`
-		ServiceIDs      []string        `json:"service_ids,omitempty" maxItems:"50" doc:"The filed services the order acts on."`
-		Snapshot        *beian.Snapshot `json:"snapshot,omitempty" doc:"Initial data; it can be saved later with PUT /orders/{id}/snapshot. Materials are ignored: they are uploaded one by one."`
-	}
 	apiCreateOrderOutput struct {
 		Location string `header:"Location" doc:"The new order's URL."`
 		ETag     string `header:"ETag"`
@@ -311,21 +299,35 @@ func (s *Server) apiOrderOperations(api huma.API) {
 	})
 
 	apiRegister(api, write, huma.Operation{
-		OperationID: "create-order", Method: http.MethodPost, Path: "/orders", Tags: []string{"orders"},
-		Summary:       "Create an order",
-		Description:   "Starts a draft order of a filing type in a province, optionally with its data.",
-		DefaultStatus: http.StatusCreated, Errors: []int{http.StatusNotFound},
-	}, func(ctx context.Context, in *apiCreateOrderInput) (*apiCreateOrderOutput, error) {
-		u := apiUser(ctx)
-		o, err := wf().CreateOrder(ctx, u, workflow.CreateOrderInput{AccountID: in.Body.AccountID, Type: in.Body.Type,
-			Province: string(in.Body.Province), RecordSubjectID: in.Body.RecordSubjectID, ServiceIDs: in.Body.ServiceIDs})
+		OperationID: "check-filing-type", Method: http.MethodPost, Path: "/filing-type-checks", Tags: []string{"orders"},
+		Summary: "Check the filing type (验证备案类型)",
+		Description: "From the province, the subject and the domain or app name, detects the filing type — from our records " +
+			"and, where connected, the bureau — explains it, applies the account and concurrency rules and verifies the " +
+			"resource or authorization code (产品验证). It changes nothing; problems are in the answer, not errors. " +
+			"Customers and sub-users with BeianAdministrator.",
+	}, func(ctx context.Context, in *apiVerifyInput) (*apiVerifyOutput, error) {
+		v, err := wf().VerifyFilingType(ctx, apiUser(ctx), in.Body.input())
 		if err != nil {
 			return nil, err
 		}
-		if in.Body.Snapshot != nil {
-			if o, _, err = wf().SaveDraft(ctx, u, o.ID, o.Version, apiEditable(*in.Body.Snapshot)); err != nil {
-				return nil, err
-			}
+		return &apiVerifyOutput{Body: newAPIVerification(v)}, nil
+	})
+
+	apiRegister(api, write, huma.Operation{
+		OperationID: "create-order", Method: http.MethodPost, Path: "/orders", Tags: []string{"orders"},
+		Summary: "Create an order",
+		Description: "Runs the filing-type check again and, when it allows an order, creates the draft of the detected type " +
+			"with the checked values fixed (they cannot change later: a mistake means abandoning the order), reserves the " +
+			"authorization code and prefills the data from the account's record. When the check does not allow an order " +
+			"the answer is 422 (verify.not_ok) with every problem in `errors`; POST /filing-type-checks shows the same " +
+			"without creating anything. Changes and cancellations of filed services start from the record " +
+			"(POST /records/{id}/orders).",
+		DefaultStatus: http.StatusCreated, Errors: []int{http.StatusConflict},
+	}, func(ctx context.Context, in *apiVerifyInput) (*apiCreateOrderOutput, error) {
+		u := apiUser(ctx)
+		o, _, err := wf().StartVerified(ctx, u, in.Body.input())
+		if err != nil {
+			return nil, err
 		}
 		return &apiCreateOrderOutput{Location: apiPrefix + "/orders/" + o.ID, ETag: apiETag(o.Version), Body: s.apiOrderOf(u, o)}, nil
 	})
@@ -348,14 +350,29 @@ func (s *Server) apiOrderOperations(api huma.API) {
 		Description: "Replaces the draft's data (uploaded materials stay: materials and version in the body are ignored) and returns the draft-mode pre-check, which is advice: " +
 			"saving succeeds whatever it finds. Possible only in editable states (draft, needs modification, rejected, returned). " +
 			"If-Match must carry the version you edited; when someone saved in between the answer is 409 (order.version.stale): " +
-			"reload, merge and save again.",
+			"reload, merge and save again. What the order was started from (province, certificate and, for new filings, " +
+			"nature, subject name and the checked domain or app) cannot change: 422 (verify.immutable) per field.",
 		Errors: []int{http.StatusNotFound, http.StatusConflict},
 	}, func(ctx context.Context, in *apiSaveSnapshotInput) (*apiOrderWithPrecheckOutput, error) {
 		version, err := apiParseIfMatch(in.IfMatch)
 		if err != nil {
 			return nil, err
 		}
-		o, res, err := wf().SaveDraft(ctx, apiUser(ctx), in.ID, version, apiEditable(in.Body))
+		u, snap := apiUser(ctx), apiEditable(in.Body)
+		// What the order was started from never changes (spec §6.1.7); the
+		// portal's form checks it the same way before saving.
+		o, err := wf().Order(ctx, u, in.ID)
+		if err != nil {
+			return nil, err
+		}
+		basis, err := wf().OrderBasis(ctx, u, in.ID)
+		if err != nil {
+			return nil, err
+		}
+		if errs := workflow.CheckBasis(o, basis, &snap); len(errs) > 0 {
+			return nil, apiErrorList(errs)
+		}
+		o, res, err := wf().SaveDraft(ctx, u, in.ID, version, snap)
 		if err != nil {
 			return nil, err
 		}
@@ -420,6 +437,22 @@ func (s *Server) apiOrderOperations(api huma.API) {
 	action("confirm-cancellation", "confirm-cancellation", "Confirm a subject cancellation",
 		"A subject cancellation (注销主体) that passed review goes to the bureau only after the customer confirms it here. "+
 			"Confirming twice changes nothing.", wf().ConfirmCancellation)
+
+	apiRegister(api, read, huma.Operation{
+		OperationID: "get-order-history", Method: http.MethodGet, Path: "/orders/{id}/history", Tags: []string{"orders"},
+		Summary: "Get an order's history",
+		Description: "What happened to the order, oldest first: its state changes with who caused them, uploads and " +
+			"confirmations. Customers see the steps the portal's timeline shows, with the actor as you, account, provider, " +
+			"bureau or system; staff see every audit event with the acting user.",
+		Errors: []int{http.StatusNotFound},
+	}, func(ctx context.Context, in *apiOrderIDPath) (*apiHistoryOutput, error) {
+		u := apiUser(ctx)
+		o, evs, err := wf().OrderHistory(ctx, u, in.ID)
+		if err != nil {
+			return nil, err
+		}
+		return &apiHistoryOutput{Body: apiHistory{Items: apiHistoryOf(u, o, evs)}}, nil
+	})
 
 	apiRegister(api, read, huma.Operation{
 		OperationID: "list-order-reviews", Method: http.MethodGet, Path: "/orders/{id}/reviews", Tags: []string{"orders"},

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/openbeian/beian"
 	"github.com/openbeian/beian/internal/fixture"
@@ -13,19 +14,38 @@ import (
 func TestAPIOrderDraftAndStaleVersion(t *testing.T) {
 	testenv.Dialects(t, func(t *testing.T, dialect string) {
 		ts := newTestServer(t, dialect)
-		_, a := ts.account("acme")
+		acct, a := ts.account("acme")
 		c := ts.client(a)
 		snap := fixture.Enterprise("11", 1)
 		snap.Materials = nil
+		body := apiVerifyBody(snap, ts.apiResourceFor(acct.ID, "ecs-1"))
 
-		r := ts.apiReq(c, "POST", "/orders", map[string]any{"type": "first_filing", "province": "11", "snapshot": snap})
+		// The filing-type check says what the order will be, changing nothing.
+		r := ts.apiReq(c, "POST", "/filing-type-checks", body)
+		check := decodeAPI[apiVerification](t, r)
+		if r.Status != 200 || !check.OK || check.Type != beian.FirstFiling || check.ResourceID == "" || len(check.Resources) != 1 {
+			t.Fatalf("check = %d %s", r.Status, r.Body)
+		}
+		// Without product verification, no order: every problem is listed.
+		noResource := apiVerifyBody(snap, "")
+		r = ts.apiReq(c, "POST", "/orders", noResource)
+		if p := r.problem(t); r.Status != 422 || p.Key != "verify.not_ok" || len(p.Errors) == 0 || p.Errors[0].Key == "" {
+			t.Fatalf("create without a resource = %d %+v", r.Status, p)
+		}
+
+		r = ts.apiReq(c, "POST", "/orders", body)
 		if r.Status != http.StatusCreated {
 			t.Fatalf("create = %d %s", r.Status, r.Body)
 		}
 		created := decodeAPI[apiOrder](t, r)
 		if r.Header.Get("Location") != apiPrefix+"/orders/"+created.ID || r.Header.Get("ETag") != apiETag(created.Version) ||
-			created.State != beian.Draft || created.Snapshot.Subject.Name != snap.Subject.Name || created.TypeName.EN != "First filing" {
+			created.State != beian.Draft || created.Type != beian.FirstFiling || created.Snapshot.Subject.CertificateNumber != snap.Subject.CertificateNumber ||
+			created.TypeName.EN != "First filing" {
 			t.Fatalf("created %+v, Location %q, ETag %q", created, r.Header.Get("Location"), r.Header.Get("ETag"))
+		}
+		r = ts.apiReq(c, "PUT", "/orders/"+created.ID+"/snapshot", snap, "If-Match", apiETag(created.Version))
+		if r.Status != 200 {
+			t.Fatalf("save the data = %d %s", r.Status, r.Body)
 		}
 
 		// Two editors read version v; the first save wins, the second is stale.
@@ -67,6 +87,14 @@ func TestAPIOrderDraftAndStaleVersion(t *testing.T) {
 			t.Fatalf("save with materials = %d; stored materials %v", r.Status, ts.apiStoredOrder(created.ID).Snapshot.Materials)
 		}
 
+		// What the order was started from cannot change.
+		moved := withDoc
+		moved.Subject.CertificateNumber = fixture.USCC("91", fixture.County("11"), 99)
+		r = ts.apiReq(c, "PUT", "/orders/"+created.ID+"/snapshot", moved, "If-Match", apiETag(ts.apiStoredOrder(created.ID).Version))
+		if p := r.problem(t); r.Status != 422 || p.Key != "verify.immutable" || p.Field != "subject.certificate_number" {
+			t.Fatalf("save with another certificate = %d %+v", r.Status, p)
+		}
+
 		// Someone else's order does not exist for B.
 		_, b := ts.account("globex")
 		r = ts.apiReq(ts.client(b), "GET", "/orders/"+created.ID, nil)
@@ -84,11 +112,10 @@ func TestAPIOrderListPagination(t *testing.T) {
 		c := ts.client(a)
 		var ids []string
 		for i := 0; i < 3; i++ {
-			r := ts.apiReq(c, "POST", "/orders", map[string]any{"type": "first_filing", "province": "11"})
-			ids = append(ids, decodeAPI[apiOrder](t, r).ID)
-			ts.Clock.Advance(1e9)
+			ids = append(ids, ts.apiDraftOrder(a, "11", fixture.Enterprise("11", i)).ID)
+			ts.Clock.Advance(time.Second)
 		}
-		ts.apiReq(ts.client(b), "POST", "/orders", map[string]any{"type": "new_website", "province": "44"})
+		ts.apiDraftOrder(b, "44", fixture.Enterprise("44", 9))
 		if _, err := ts.Workflow.Abandon(t.Context(), a, ids[0]); err != nil {
 			t.Fatal(err)
 		}
@@ -123,34 +150,50 @@ func TestAPIValidationNamesTheField(t *testing.T) {
 		ts := newTestServer(t, dialect)
 		_, a := ts.account("acme")
 		c := ts.client(a)
+		o := ts.apiDraftOrder(a, "11", fixture.Enterprise("11", 1))
+		verify := apiVerifyBody(fixture.Enterprise("11", 1), "")
+		with := func(k string, v any) map[string]any {
+			m := map[string]any{}
+			for key, val := range verify {
+				m[key] = val
+			}
+			if v == nil {
+				delete(m, k)
+			} else {
+				m[k] = v
+			}
+			return m
+		}
 		cases := []struct {
-			name  string
-			body  any
-			field string
-			zh    string
-			en    string
+			name   string
+			method string
+			body   any
+			field  string
+			zh     string
+			en     string
 		}{
-			{"missing type", map[string]any{"province": "11"}, "type", "缺少必填字段「type」", "type is required"},
-			{"unknown type", map[string]any{"type": "bogus", "province": "11"}, "type", "取值必须是以下之一", "Must be one of"},
-			{"unknown province", map[string]any{"type": "first_filing", "province": "99"}, "province", "取值必须是以下之一", "Must be one of"},
-			{"misspelt field", map[string]any{"type": "first_filing", "province": "11", "provnce": "11"}, "provnce", "未知字段", "Unknown field"},
-			{"site name too long", map[string]any{"type": "first_filing", "province": "11",
-				"snapshot": map[string]any{"websites": []any{map[string]any{"name": strings.Repeat("名", 65)}}}},
-				"snapshot.websites[0].name", "不能超过 64 个字符", "at most 64 characters"},
-			{"bad nature", map[string]any{"type": "first_filing", "province": "11", "snapshot": map[string]any{"subject": map[string]any{"nature": "company"}}},
-				"snapshot.subject.nature", "取值必须是以下之一", "Must be one of"},
-			{"bad date", map[string]any{"type": "first_filing", "province": "11",
-				"snapshot": map[string]any{"subject": map[string]any{"certificate_valid_until": "30/06/2030"}}},
-				"snapshot.subject.certificate_valid_until", "格式不正确", "Malformed"},
-			{"wrong type", map[string]any{"type": "first_filing", "province": "11", "snapshot": map[string]any{"websites": "x"}},
-				"snapshot.websites", "类型不正确，应为数组", "expected array"},
-			{"bad address", map[string]any{"type": "first_filing", "province": "11",
-				"snapshot": map[string]any{"websites": []any{map[string]any{"ips": []any{map[string]any{"start": "1.2.3"}}}}}},
-				"snapshot.websites[0].ips[0].start", "应为 IPv4 或 IPv6 地址", "IPv4 or IPv6"},
+			{"missing province", "POST", with("province", nil), "province", "缺少必填字段「province」", "province is required"},
+			{"unknown province", "POST", with("province", "99"), "province", "取值必须是以下之一", "Must be one of"},
+			{"unknown service kind", "POST", with("service_kind", "miniapp"), "service_kind", "取值必须是以下之一", "Must be one of"},
+			{"bad nature", "POST", with("nature", "company"), "nature", "取值必须是以下之一", "Must be one of"},
+			{"misspelt field", "POST", with("provnce", "11"), "provnce", "未知字段", "Unknown field"},
+			{"name too long", "POST", with("subject_name", strings.Repeat("名", 101)), "subject_name", "不能超过 100 个字符", "at most 100 characters"},
+			{"site name too long", "PUT", map[string]any{"websites": []any{map[string]any{"name": strings.Repeat("名", 65)}}},
+				"websites[0].name", "不能超过 64 个字符", "at most 64 characters"},
+			{"bad date", "PUT", map[string]any{"subject": map[string]any{"certificate_valid_until": "30/06/2030"}},
+				"subject.certificate_valid_until", "格式不正确", "Malformed"},
+			{"wrong type", "PUT", map[string]any{"websites": "x"}, "websites", "类型不正确，应为数组", "expected array"},
+			{"bad address", "PUT", map[string]any{"websites": []any{map[string]any{"ips": []any{map[string]any{"start": "1.2.3"}}}}},
+				"websites[0].ips[0].start", "应为 IPv4 或 IPv6 地址", "IPv4 or IPv6"},
 		}
 		for _, tc := range cases {
 			for _, lang := range []string{"zh-CN", "en"} {
-				r := ts.apiReq(c, "POST", "/orders", tc.body, "Accept-Language", lang)
+				var r apiResponse
+				if tc.method == "PUT" {
+					r = ts.apiReq(c, "PUT", "/orders/"+o.ID+"/snapshot", tc.body, "If-Match", apiETag(o.Version), "Accept-Language", lang)
+				} else {
+					r = ts.apiReq(c, "POST", "/orders", tc.body, "Accept-Language", lang)
+				}
 				p := r.problem(t)
 				want := tc.zh
 				if lang == "en" {

@@ -251,6 +251,16 @@ var apiDomainDocs = map[string]map[string]apiFieldDoc{
 		"valid_until": {doc: "End of the permit's validity."},
 		"document_id": {doc: "The uploaded permit's document.", max: 128},
 	},
+	"AccessRecord": {
+		"id":           {doc: "The access record's ID."},
+		"bureau_id":    {doc: "The bureau's ID of it (Jrid)."},
+		"provider":     {doc: "The access provider (接入商)."},
+		"ours":         {doc: "Whether it is this provider's."},
+		"ips":          {doc: "The server addresses at that provider."},
+		"status":       {doc: "active, or cancelled (取消接入).", example: "active"},
+		"created_at":   {doc: "When it was created."},
+		"cancelled_at": {doc: "When access was cancelled."},
+	},
 	"IPRange": {
 		"start": {doc: "First address (IPv4 or IPv6).", example: "121.36.10.20"},
 		"end":   {doc: "Last address, same family; equal to start for one address.", example: "121.36.10.20"},

@@ -63,7 +63,7 @@ type (
 	// apiCreateTokenRequest asks for a token.
 	apiCreateTokenRequest struct {
 		Name          string   `json:"name" required:"true" minLength:"1" maxLength:"100" doc:"A label to recognise it by." example:"billing sync"`
-		Scopes        []string `json:"scopes,omitempty" maxItems:"10" uniqueItems:"true" enum:"orders:read,orders:write,review" doc:"Narrow the token to these scopes; leave out for all of your rights." example:"[\"orders:read\"]"`
+		Scopes        []string `json:"scopes,omitempty" maxItems:"10" uniqueItems:"true" enum:"orders:read,orders:write,records:read,resources:read,resources:write,review" doc:"Narrow the token to these scopes; leave out for all of your rights." example:"[\"orders:read\"]"`
 		ExpiresInDays int      `json:"expires_in_days,omitempty" minimum:"0" maximum:"3650" doc:"Days until it expires; 0 or absent: never." example:"90"`
 	}
 	apiCreateTokenOutput struct {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/openbeian/beian"
+	"github.com/openbeian/beian/internal/fixture"
 	"github.com/openbeian/beian/internal/testenv"
 )
 
@@ -146,17 +147,17 @@ func TestAPICrossOrigin(t *testing.T) {
 		ts := newTestServer(t, dialect)
 		_, a := ts.account("acme")
 		secret, _ := ts.apiCreateToken(a, "ci")
-		body := map[string]any{"type": "first_filing", "province": "11"}
+		body := apiVerifyBody(fixture.Enterprise("11", 1), "")
 		cross := []string{"Sec-Fetch-Site", "cross-site", "Origin", "https://evil.example"}
 
-		r := ts.apiReq(ts.client(a), "POST", "/orders", body, cross...)
+		r := ts.apiReq(ts.client(a), "POST", "/filing-type-checks", body, cross...)
 		if p := r.problem(t); r.Status != 403 || p.Key != "error.cross_origin" {
 			t.Fatalf("cross-site cookie POST = %d %+v", r.Status, p)
 		}
-		if r := ts.apiReq(nil, "POST", "/orders", body, append(cross, apiBearer(secret)...)...); r.Status != http.StatusCreated {
+		if r := ts.apiReq(nil, "POST", "/filing-type-checks", body, append(cross, apiBearer(secret)...)...); r.Status != http.StatusOK {
 			t.Fatalf("cross-site token POST = %d %s", r.Status, r.Body)
 		}
-		if r := ts.apiReq(ts.client(a), "POST", "/orders", body, "Sec-Fetch-Site", "same-origin"); r.Status != http.StatusCreated {
+		if r := ts.apiReq(ts.client(a), "POST", "/filing-type-checks", body, "Sec-Fetch-Site", "same-origin"); r.Status != http.StatusOK {
 			t.Fatalf("same-origin cookie POST = %d %s", r.Status, r.Body)
 		}
 	})
