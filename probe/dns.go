@@ -685,8 +685,13 @@ func (s *session) exchange(ctx context.Context, si int, round []*lookup) error {
 }
 
 // pack writes l's question into s.out.
-func (s *session) pack(l *lookup) ([]byte, error) {
+// Its ID is random and differs from those of inFlight: two questions of
+// one round with the same ID would take each other's answers.
+func (s *session) pack(l *lookup, inFlight []*lookup) ([]byte, error) {
 	l.id = uint16(rand.Uint32())
+	for slices.ContainsFunc(inFlight, func(o *lookup) bool { return o != l && o.id == l.id }) {
+		l.id = uint16(rand.Uint32())
+	}
 	s.msg.Id = l.id
 	s.msg.Question[0] = dns.Question{Name: l.name, Qtype: l.qtype, Qclass: dns.ClassINET}
 	b, err := s.msg.PackBuffer(s.out)
@@ -719,7 +724,7 @@ func (s *session) exchangeUDP(ctx context.Context, si int, round []*lookup, dead
 	// per-datagram work dominates and batching the calls saved nothing.)
 	sent := s.sent[:0]
 	for _, l := range round {
-		b, err := s.pack(l)
+		b, err := s.pack(l, sent)
 		if err != nil {
 			l.failure = CauseInvalidName
 			continue
@@ -853,7 +858,7 @@ func (s *session) roundTripTCP(ctx context.Context, c net.Conn, l *lookup, deadl
 	if !s.deadline(c, deadline) {
 		return nil, context.Canceled
 	}
-	b, err := s.pack(l)
+	b, err := s.pack(l, nil)
 	if err != nil {
 		return nil, errMalformed
 	}

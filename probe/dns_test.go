@@ -306,3 +306,24 @@ func TestResolverRateLimit(t *testing.T) {
 		t.Errorf("waited %v, want 400ms", got)
 	}
 }
+
+// TestRoundIDsUnique: the questions of one round never share an ID, or one
+// would take the other's answer and leave it to time out (with random IDs
+// that happened about once per 10,000-service sweep).
+func TestRoundIDsUnique(t *testing.T) {
+	r := testResolver(t, DNSConfig{Servers: []string{"127.0.0.1:53"}})
+	s := r.newSession()
+	var sent []*lookup
+	seen := map[uint16]bool{}
+	for i := range 3000 {
+		l := &lookup{qtype: 1, name: fmt.Sprintf("n%d.test.", i)}
+		if _, err := s.pack(l, sent); err != nil {
+			t.Fatal(err)
+		}
+		if seen[l.id] {
+			t.Fatalf("ID %d reused in one round", l.id)
+		}
+		seen[l.id] = true
+		sent = append(sent, l)
+	}
+}

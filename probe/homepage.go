@@ -29,9 +29,11 @@ type HTTPConfig struct {
 	MaxRedirects int
 	// MaxBody is how much of a body is read. Default 512 KiB.
 	MaxBody int64
-	// Schemes are tried in order until one connects. Default http, then
-	// https: the bureau checks http://domain, and sites that serve only
-	// https usually redirect there anyway.
+	// Schemes are tried in order until one serves a page or refuses for
+	// good: the next is tried when a scheme does not connect or answers
+	// with an error status. Default http, then https: the bureau checks
+	// http://domain, and sites that serve only https usually redirect
+	// there anyway.
 	Schemes []string
 	// UserAgent is sent with every request.
 	UserAgent string
@@ -142,17 +144,39 @@ type fetcher struct {
 func (f *fetcher) fetch(ctx context.Context, host string, addrs []netip.Addr) (Homepage, error) {
 	hp := Homepage{Host: host, At: f.clock.Now()}
 	unsure := ""
+	var answered *Homepage // the first scheme's error-status result
 	for _, scheme := range f.cfg.Schemes {
 		connected, err := f.follow(ctx, scheme+"://"+host+"/", addrs, &hp)
 		if err != nil {
 			return hp, err
 		}
-		if connected {
+		switch {
+		case connected && hp.Outcome == OutcomeUnreachable && hp.Cause == "status" && answered == nil:
+			// An error status on one scheme is often a shared server's
+			// default site on a port the customer does not use (http 404
+			// for an https-only site): try the other before concluding.
+			first := hp
+			answered = &first
+			hp.Page, hp.Truncated = Page{}, false
+			continue
+		case connected && hp.Outcome != OutcomePage && answered != nil:
+			hops := hp.Hops
+			hp = *answered
+			hp.Hops = hops
+			return hp, nil
+		case connected:
 			return hp, nil
 		}
 		if hp.Outcome == OutcomeUnknown && unsure == "" {
 			unsure = hp.Cause
 		}
+	}
+	if answered != nil {
+		// The other scheme did not connect: the error status stands.
+		hops := hp.Hops
+		hp = *answered
+		hp.Hops = hops
+		return hp, nil
 	}
 	// No scheme connected. If one of them timed out rather than being
 	// refused, the site may well be there: say so rather than accuse it.

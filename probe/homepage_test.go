@@ -185,6 +185,12 @@ func TestHomepageFailures(t *testing.T) {
 		switch r.Host {
 		case "404.test":
 			http.NotFound(w, r)
+		case "https-site.test": // the server's default site answers http
+			if r.TLS == nil {
+				http.NotFound(w, r)
+				return
+			}
+			fmt.Fprint(w, okPage)
 		case "429.test":
 			w.WriteHeader(http.StatusTooManyRequests)
 		case "hang.test":
@@ -218,6 +224,8 @@ func TestHomepageFailures(t *testing.T) {
 		{"any.test", "198.51.100.1", OutcomeUnreachable, "refused"},
 		{"https-only.test", "198.51.100.2", OutcomePage, ""},
 		{"404.test", "198.51.100.9", OutcomeUnreachable, "status"},
+		{"https-site.test", "198.51.100.9", OutcomePage, ""},
+		{"404.test", "198.51.100.3", OutcomeUnreachable, "status"}, // https refused: the 404 stands
 		{"429.test", "198.51.100.9", OutcomeUnknown, "rate_limited"},
 		// http times out, https is refused: a timeout means "cannot tell".
 		{"hang.test", "198.51.100.3", OutcomeUnknown, "timeout"},

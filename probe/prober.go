@@ -8,6 +8,17 @@ import (
 	"github.com/openbeian/beian"
 )
 
+func init() {
+	beian.RegisterMessages(map[string]beian.Text{
+		"probe.dns.servers": {ZH: "未配置DNS服务器，且 /etc/resolv.conf 中也没有。", EN: "No DNS server is configured, and /etc/resolv.conf names none."},
+		"probe.range.invalid": {
+			ZH: "IP地址段「{value}」不正确：应为单个地址、「起始-结束」或 CIDR 前缀，起始不大于结束，同一协议族，并标明境内或境外。",
+			EN: "Address range {value} is invalid: use one address, start-end or a CIDR prefix, start not after end, one family, marked mainland or overseas.",
+		},
+		"probe.domain.invalid": {ZH: "域名格式不正确。", EN: "The domain name is malformed."},
+	})
+}
+
 // Config configures a Prober. Zero fields take the defaults named.
 type Config struct {
 	// Ranges are the provider's address ranges. Nil is an empty table:

@@ -2,6 +2,7 @@ package probe
 
 import (
 	"net/netip"
+	"strings"
 	"testing"
 
 	"github.com/openbeian/beian"
@@ -131,5 +132,20 @@ func TestParseRange(t *testing.T) {
 	}
 	if _, err := NewRanges([]Range{{IPs: mustRange(t, "192.0.2.1")}}); err == nil {
 		t.Error("range without region accepted")
+	}
+}
+
+// TestMessageKeys: the errors the package returns have messages in both
+// languages.
+func TestMessageKeys(t *testing.T) {
+	for _, k := range []string{"probe.dns.servers", "probe.range.invalid", "probe.domain.invalid"} {
+		m, ok := beian.LookupMessage(k)
+		if !ok || m.ZH == "" || m.EN == "" {
+			t.Errorf("%s: %+v", k, m)
+		}
+	}
+	_, err := ParseRange("x")
+	if msg := beian.ErrorMessage(beian.LangEN, err); !strings.Contains(msg, "Address range x is invalid") {
+		t.Errorf("message %q", msg)
 	}
 }

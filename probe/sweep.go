@@ -107,7 +107,7 @@ type SweepStats struct {
 	Targets       int           // results emitted
 	Faults        int           // fault findings
 	Unknowns      int           // unknown findings
-	DNSQueries    int64         // DNS queries sent (UDP and TCP)
+	DNSQueries    int64         // DNS queries the resolver sent meanwhile (UDP and TCP, redirect look-ups included)
 	Fetches       int           // homepage probes
 	Registrations int           // registration look-ups
 	Elapsed       time.Duration // wall time
@@ -131,8 +131,9 @@ type fetchPlan struct {
 // Sweep probes the targets with bounded concurrency — DNS for all, the
 // homepage for domains that resolve into our mainland ranges, the
 // registration where asked — and calls emit with each target's result as
-// soon as it is complete, from one goroutine, in completion order. An
-// error from emit stops the sweep and is returned. When ctx ends, the
+// soon as it is complete, from one goroutine (the caller's), in completion
+// order; emit must not be nil. An error from emit stops the sweep and is
+// returned. When ctx ends, the
 // sweep stops, results not yet emitted are dropped, and ctx's error is
 // returned.
 func (p *Prober) Sweep(ctx context.Context, targets iter.Seq[Target], emit func(Result) error) (SweepStats, error) {

@@ -152,13 +152,13 @@ func checkEvidence(t *testing.T, w *world, results map[string]Result) {
 	if f.Evidence.Detail != "refused" {
 		t.Errorf("refused evidence %+v", f.Evidence)
 	}
-	f, _ = find(100+kStatus500, CodeUnreachable)
-	if f.Evidence.HTTPStatus != 500 {
+	f, r := find(100+kStatus500, CodeUnreachable)
+	if hp := r.Domains[0].Homepage; f.Evidence.HTTPStatus != 500 || f.Evidence.Detail != "status" || len(hp.Hops) != 2 || hp.Hops[1].Error != "refused" {
 		t.Errorf("500 evidence %+v", f.Evidence)
 	}
 
 	// The clean variants went where they should.
-	r := results[fmt.Sprintf("svc-%05d", kHTTPSRedirect)]
+	r = results[fmt.Sprintf("svc-%05d", kHTTPSRedirect)]
 	if hp := r.Domains[0].Homepage; hp == nil || !strings.HasPrefix(hp.URL, "https://") || hp.TLSError == "" || len(hp.Hops) != 2 {
 		t.Errorf("https redirect: %+v", hp)
 	}

@@ -55,7 +55,7 @@ const (
 	kHTTPSOnly        = 31 // (i%1000) port 80 refused, https serves; no fault
 	kBigPage          = 32 // number past the body limit → http.unknown
 	kRefresh          = 33 // meta refresh to the real homepage; no fault
-	kStatus500        = 34 // → http.unreachable
+	kStatus500        = 34 // 500 on http, https refused → http.unreachable
 	kHang             = 35 // (i%1000) the site never answers → http.unknown
 	kWWWOnly          = 36 // only www resolves; no fault
 	kReregistered     = 37 // registered after filing → domain.registered_after_filing
@@ -304,7 +304,12 @@ func (w *world) addService(tb testing.TB, zone map[string]*zoneName, i int) {
 	case kRefused:
 		w.refuse[ip] = "all"
 		expect(w.faults, id, d, CodeUnreachable)
-	case kStatus500, kRedirectLoop:
+	case kStatus500:
+		// https refused: the probe tries it after the 500, and the 500
+		// stands.
+		w.refuse[ip] = "443"
+		expect(w.faults, id, d, CodeUnreachable)
+	case kRedirectLoop:
 		expect(w.faults, id, d, CodeUnreachable)
 	case kHTTPSOnly:
 		w.refuse[ip] = "80"
