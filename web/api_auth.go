@@ -195,7 +195,7 @@ func (s *Server) apiAuth(acc apiAccess, csrf *http.CrossOriginProtection, next h
 			case acc.sessionOnly:
 				s.writeProblem(w, r, apiProblemFrom(call, beian.Errorf(beian.EFORBIDDEN, "api.token.session_required")))
 				return
-			case !tok.Allows(acc.scope):
+			case acc.scope != "" && !tok.Allows(acc.scope):
 				w.Header().Set("WWW-Authenticate", `Bearer error="insufficient_scope", scope="`+acc.scope+`"`)
 				s.writeProblem(w, r, apiProblemFrom(call, beian.Errorf(beian.EFORBIDDEN, "api.token.scope", "scope", acc.scope)))
 				return

@@ -101,6 +101,10 @@ func TestAPITokenScopesExpiryAndOwner(t *testing.T) {
 		if p := r.problem(t); r.Status != 403 || p.Key != "api.token.scope" || !strings.Contains(r.Header.Get("WWW-Authenticate"), "insufficient_scope") {
 			t.Fatalf("write with orders:read = %d %+v", r.Status, p)
 		}
+		// A scoped token still says who it is.
+		if r := ts.apiReq(nil, "GET", "/me", nil, apiBearer(readOnly)...); r.Status != 200 || len(decodeAPI[apiMe](t, r).TokenScopes) != 1 {
+			t.Errorf("GET /me with a scoped token = %d %s", r.Status, r.Body)
+		}
 		r = ts.apiReq(ts.client(a), "POST", "/tokens", map[string]any{"name": "x", "scopes": []string{"everything"}})
 		if p := r.problem(t); r.Status != 422 || p.Field != "scopes[0]" {
 			t.Errorf("unknown scope = %d %+v", r.Status, p)
