@@ -2,6 +2,7 @@ package probe
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -246,5 +247,41 @@ func TestSweepChecks(t *testing.T) {
 	})
 	if err != nil || st.Targets != 60 || st.Registrations != 20 {
 		t.Errorf("%+v %v", st, err)
+	}
+}
+
+// TestResultJSON: results round-trip through JSON with names for the
+// enumerations and no registrant.
+func TestResultJSON(t *testing.T) {
+	r := Result{ServiceID: "s", Domains: []DomainReport{{
+		Domain:       "x.cn",
+		DNS:          DomainResult{Domain: "x.cn", Hosts: []HostResult{{Name: "x.cn", Status: StatusNXDomain, Complete: true}}},
+		Homepage:     &Homepage{Outcome: OutcomeUnreachable, Page: Page{Numbers: []FoundNumber{{Canonical: "京ICP备12345678号", Link: LinkOldMIIT}}}},
+		Registration: &Registration{Found: true, Holder: "张三"},
+	}}}
+	b, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(b)
+	for _, want := range []string{`"status":"nxdomain"`, `"outcome":"unreachable"`, `"link":"old_miit"`} {
+		if !strings.Contains(s, want) {
+			t.Errorf("JSON lacks %s: %s", want, s)
+		}
+	}
+	if strings.Contains(s, "张三") {
+		t.Errorf("holder in JSON: %s", s)
+	}
+	var back Result
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	if back.Domains[0].DNS.Hosts[0].Status != StatusNXDomain || back.Domains[0].Homepage.Outcome != OutcomeUnreachable ||
+		back.Domains[0].Homepage.Page.Numbers[0].Link != LinkOldMIIT {
+		t.Errorf("round trip: %+v", back.Domains[0])
+	}
+	var st Status
+	if st.UnmarshalText([]byte("nope")) == nil {
+		t.Error("unknown status accepted")
 	}
 }
