@@ -70,6 +70,11 @@ func messageFor(o *beian.Order, ev beian.OrderEvent) (m message, ok bool) {
 	case beian.EventBureauReject:
 		contacts.Template = "order.bureau_reject"
 		return contacts, true
+	case eventVideoCheck:
+		// The reviewer also phones; the message is the written record of
+		// the appointment, whose details are on the order's status page.
+		contacts.Template = "order.video_check"
+		return contacts, true
 	}
 	return message{}, false
 }
@@ -78,8 +83,12 @@ func messageFor(o *beian.Order, ev beian.OrderEvent) (m message, ok bool) {
 var templateKeys = []string{
 	"order.submitted", "order.withdrawn", "order.abandoned", "order.review_pass", "order.cancel_confirm",
 	"order.review_supplement", "order.review_reject", "order.bureau_submit", "order.sms_verified",
-	"order.bureau_return", "order.bureau_approve", "order.bureau_reject",
+	"order.bureau_return", "order.bureau_approve", "order.bureau_reject", "order.video_check",
 }
+
+// eventVideoCheck is workflow.EventVideoCheck (notify does not import
+// workflow; a test keeps the two equal).
+const eventVideoCheck beian.OrderEvent = "video_check"
 
 // contacts returns the filing contacts of an order — the subject's
 // principal and every website's and app's principal — as distinct mobiles

@@ -26,7 +26,7 @@ func TestTemplatesComplete(t *testing.T) {
 		t.Fatal(err)
 	}
 	smsKeys := map[string]bool{}
-	for _, ev := range beian.OrderEvents {
+	for _, ev := range append(beian.OrderEvents, eventVideoCheck) {
 		for _, typ := range []beian.OrderType{beian.FirstFiling, beian.CancelSubject, beian.CancelAccess} {
 			m, ok := messageFor(&beian.Order{Type: typ}, ev)
 			if !ok {

@@ -328,3 +328,11 @@ func TestOrderDocumentAccess(t *testing.T) {
 		wantCode(t, err, beian.ENOTFOUND)
 	})
 }
+
+// TestVideoCheckEventName keeps the notification event the notifier knows
+// in step with the one the console sends.
+func TestVideoCheckEventName(t *testing.T) {
+	if workflow.EventVideoCheck != "video_check" {
+		t.Fatalf("EventVideoCheck = %q; notify/plan.go expects video_check", workflow.EventVideoCheck)
+	}
+}
