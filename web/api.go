@@ -57,6 +57,7 @@ func (s *Server) apiRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET "+apiPrefix+"/{$}", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, apiPrefix+"/docs", http.StatusFound)
 	})
+	s.apiTokensPageRoutes(mux)
 }
 
 // newAPI builds the huma API over mux with every operation registered.

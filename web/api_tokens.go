@@ -118,13 +118,7 @@ func (s *Server) apiTokenOperations(api huma.API) {
 		OperationID: "list-tokens", Method: http.MethodGet, Path: "/tokens", Tags: []string{"tokens"},
 		Summary: "List your API tokens",
 	}, func(ctx context.Context, _ *struct{}) (*apiTokensOutput, error) {
-		u := apiUser(ctx)
-		var toks []*beian.APIToken
-		err := s.cfg.Store.View(ctx, func(tx beian.Tx) error {
-			var err error
-			toks, err = tx.FindAPITokens(ctx, u.ID)
-			return err
-		})
+		toks, err := s.apiTokensOf(ctx, apiUser(ctx))
 		if err != nil {
 			return nil, err
 		}
@@ -144,48 +138,12 @@ func (s *Server) apiTokenOperations(api huma.API) {
 			"only its SHA-256. The token acts as you, with at most your rights, narrowed to its scopes if you give any.",
 		DefaultStatus: http.StatusCreated, Errors: []int{http.StatusConflict},
 	}, func(ctx context.Context, in *apiCreateTokenInput) (*apiCreateTokenOutput, error) {
-		u := apiUser(ctx)
-		for _, sc := range in.Body.Scopes {
-			if _, ok := apiScopes[sc]; !ok {
-				return nil, beian.Invalid("scopes", "api.token.scope_unknown", "scope", sc)
-			}
-		}
-		secret, err := apiNewTokenSecret()
-		if err != nil {
-			return nil, err
-		}
-		now := s.cfg.Clock.Now()
-		t := &beian.APIToken{UserID: u.ID, Name: in.Body.Name, Prefix: secret[:len(apiTokenPrefix)+8], Hash: apiHashToken(secret),
-			Scopes: slices.Clone(in.Body.Scopes)}
-		slices.Sort(t.Scopes)
-		if in.Body.ExpiresInDays > 0 {
-			t.ExpiresAt = now.AddDate(0, 0, in.Body.ExpiresInDays)
-		}
-		err = s.cfg.Store.Update(ctx, func(tx beian.Tx) error {
-			mine, err := tx.FindAPITokens(ctx, u.ID)
-			if err != nil {
-				return err
-			}
-			live := 0
-			for _, m := range mine {
-				if m.Active(now) {
-					live++
-				}
-			}
-			if live >= apiMaxLiveTokens {
-				return beian.Errorf(beian.ECONFLICT, "api.token.too_many", "max", strconv.Itoa(apiMaxLiveTokens))
-			}
-			if err := tx.CreateAPIToken(ctx, t); err != nil {
-				return err
-			}
-			return tx.AppendAudit(ctx, &beian.AuditEvent{At: tx.Now(), ActorID: u.ID, Action: "api_token.create",
-				EntityType: "api_token", EntityID: t.ID, Data: apiAuditJSON(map[string]any{"scopes": t.Scopes, "expires_at": apiOptTime(t.ExpiresAt)})})
-		})
+		t, secret, err := s.apiIssueToken(ctx, apiUser(ctx), in.Body.Name, in.Body.Scopes, in.Body.ExpiresInDays)
 		if err != nil {
 			return nil, err
 		}
 		out := &apiCreateTokenOutput{}
-		out.Body.apiToken, out.Body.Token = newAPIToken(t, now), secret
+		out.Body.apiToken, out.Body.Token = newAPIToken(t, s.cfg.Clock.Now()), secret
 		return out, nil
 	})
 
@@ -195,28 +153,87 @@ func (s *Server) apiTokenOperations(api huma.API) {
 		Description:   "The token stops working at once. Revoking a revoked token changes nothing; another user's token is not found.",
 		DefaultStatus: http.StatusNoContent, Errors: []int{http.StatusNotFound},
 	}, func(ctx context.Context, in *apiTokenIDPath) (*struct{}, error) {
-		u := apiUser(ctx)
-		err := s.cfg.Store.Update(ctx, func(tx beian.Tx) error {
-			t, err := tx.FindAPIToken(ctx, in.ID)
-			if err != nil {
-				return err
-			}
-			if t.UserID != u.ID {
-				return beian.Errorf(beian.ENOTFOUND, "error.not_found")
-			}
-			if !t.RevokedAt.IsZero() {
-				return nil
-			}
-			if err := tx.RevokeAPIToken(ctx, t.ID, tx.Now()); err != nil {
-				return err
-			}
-			return tx.AppendAudit(ctx, &beian.AuditEvent{At: tx.Now(), ActorID: u.ID, Action: "api_token.revoke",
-				EntityType: "api_token", EntityID: t.ID, Data: apiAuditJSON(nil)})
-		})
-		if err != nil {
-			return nil, err
+		return nil, s.apiRevokeToken(ctx, apiUser(ctx), in.ID)
+	})
+}
+
+// apiTokensOf returns u's tokens, newest first.
+func (s *Server) apiTokensOf(ctx context.Context, u *beian.User) ([]*beian.APIToken, error) {
+	var toks []*beian.APIToken
+	err := s.cfg.Store.View(ctx, func(tx beian.Tx) error {
+		var err error
+		toks, err = tx.FindAPITokens(ctx, u.ID)
+		return err
+	})
+	return toks, err
+}
+
+// apiIssueToken creates a token for u and returns it with its secret, which
+// exists only in this answer. Errors: EINVALID (an unknown scope),
+// ECONFLICT (too many live tokens).
+func (s *Server) apiIssueToken(ctx context.Context, u *beian.User, name string, scopes []string, expiresInDays int) (*beian.APIToken, string, error) {
+	for _, sc := range scopes {
+		if _, ok := apiScopes[sc]; !ok {
+			return nil, "", beian.Invalid("scopes", "api.token.scope_unknown", "scope", sc)
 		}
-		return nil, nil
+	}
+	secret, err := apiNewTokenSecret()
+	if err != nil {
+		return nil, "", err
+	}
+	now := s.cfg.Clock.Now()
+	t := &beian.APIToken{UserID: u.ID, Name: name, Prefix: secret[:len(apiTokenPrefix)+8], Hash: apiHashToken(secret),
+		Scopes: slices.Clone(scopes)}
+	slices.Sort(t.Scopes)
+	t.Scopes = slices.Compact(t.Scopes)
+	if expiresInDays > 0 {
+		t.ExpiresAt = now.AddDate(0, 0, expiresInDays)
+	}
+	err = s.cfg.Store.Update(ctx, func(tx beian.Tx) error {
+		mine, err := tx.FindAPITokens(ctx, u.ID)
+		if err != nil {
+			return err
+		}
+		live := 0
+		for _, m := range mine {
+			if m.Active(now) {
+				live++
+			}
+		}
+		if live >= apiMaxLiveTokens {
+			return beian.Errorf(beian.ECONFLICT, "api.token.too_many", "max", strconv.Itoa(apiMaxLiveTokens))
+		}
+		if err := tx.CreateAPIToken(ctx, t); err != nil {
+			return err
+		}
+		return tx.AppendAudit(ctx, &beian.AuditEvent{At: tx.Now(), ActorID: u.ID, Action: "api_token.create",
+			EntityType: "api_token", EntityID: t.ID, Data: apiAuditJSON(map[string]any{"scopes": t.Scopes, "expires_at": apiOptTime(t.ExpiresAt)})})
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	return t, secret, nil
+}
+
+// apiRevokeToken revokes u's token id; another user's token is
+// ENOTFOUND, and revoking twice changes nothing.
+func (s *Server) apiRevokeToken(ctx context.Context, u *beian.User, id string) error {
+	return s.cfg.Store.Update(ctx, func(tx beian.Tx) error {
+		t, err := tx.FindAPIToken(ctx, id)
+		if err != nil {
+			return err
+		}
+		if t.UserID != u.ID {
+			return beian.Errorf(beian.ENOTFOUND, "error.not_found")
+		}
+		if !t.RevokedAt.IsZero() {
+			return nil
+		}
+		if err := tx.RevokeAPIToken(ctx, t.ID, tx.Now()); err != nil {
+			return err
+		}
+		return tx.AppendAudit(ctx, &beian.AuditEvent{At: tx.Now(), ActorID: u.ID, Action: "api_token.revoke",
+			EntityType: "api_token", EntityID: t.ID, Data: apiAuditJSON(nil)})
 	})
 }
 

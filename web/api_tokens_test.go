@@ -3,6 +3,8 @@ package web
 import (
 	"context"
 	"net/http"
+	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -163,6 +165,54 @@ func TestAPICrossOrigin(t *testing.T) {
 		}
 		if r := ts.apiReq(ts.client(a), "POST", "/filing-type-checks", body, "Sec-Fetch-Site", "same-origin"); r.Status != http.StatusOK {
 			t.Fatalf("same-origin cookie POST = %d %s", r.Status, r.Body)
+		}
+	})
+}
+
+func TestAPITokensPage(t *testing.T) {
+	testenv.Dialects(t, func(t *testing.T, dialect string) {
+		ts := newTestServer(t, dialect)
+		_, a := ts.account("acme")
+		_, b := ts.account("globex")
+		if code, _ := ts.get(ts.client(nil), "/account/api-tokens"); code != http.StatusSeeOther {
+			t.Fatalf("anonymous page = %d, want a redirect to sign in", code)
+		}
+		c := ts.client(a)
+		for _, lang := range []beian.Lang{beian.LangZH, beian.LangEN} {
+			u, _ := url.Parse(ts.URL)
+			c.Jar.SetCookies(u, []*http.Cookie{{Name: langCookie, Value: string(lang), Path: "/"}})
+			code, body := ts.get(c, "/account/api-tokens")
+			want := map[beian.Lang]string{beian.LangZH: "新建令牌", beian.LangEN: "New token"}[lang]
+			if code != 200 || !strings.Contains(body, want) || strings.Contains(body, "api.page.") {
+				t.Fatalf("page (%s) = %d", lang, code)
+			}
+		}
+		code, body, _ := ts.post(c, "/account/api-tokens", url.Values{"name": {"ci"}, "scope": {ScopeOrdersRead}, "expires_in_days": {"30"}})
+		secret := regexp.MustCompile(`bk_[A-Za-z0-9_-]{43}`).FindString(body)
+		if code != 200 || secret == "" {
+			t.Fatalf("create = %d, secret %q", code, secret)
+		}
+		r := ts.apiReq(nil, "GET", "/me", nil, apiBearer(secret)...)
+		if me := decodeAPI[apiMe](t, r); r.Status != 200 || me.ID != a.ID || len(me.TokenScopes) != 1 {
+			t.Fatalf("the page's token = %d %s", r.Status, r.Body)
+		}
+		// The secret is shown once: the list has the prefix only.
+		if _, body := ts.get(c, "/account/api-tokens"); strings.Contains(body, secret) || !strings.Contains(body, secret[:11]) {
+			t.Fatal("the list shows the secret, or not the prefix")
+		}
+		if code, _, _ := ts.post(c, "/account/api-tokens", url.Values{"name": {""}}); code != 422 {
+			t.Errorf("nameless token = %d", code)
+		}
+		list := decodeAPI[apiTokenList](t, ts.apiReq(c, "GET", "/tokens", nil))
+		id := list.Items[0].ID
+		if code, _, _ := ts.post(ts.client(b), "/account/api-tokens/"+id+"/revoke", nil); code != 404 {
+			t.Errorf("B revokes A's token = %d", code)
+		}
+		if code, _, loc := ts.post(c, "/account/api-tokens/"+id+"/revoke", nil); code != http.StatusSeeOther || loc != "/account/api-tokens" {
+			t.Errorf("revoke = %d %s", code, loc)
+		}
+		if r := ts.apiReq(nil, "GET", "/me", nil, apiBearer(secret)...); r.Status != 401 {
+			t.Errorf("revoked token = %d", r.Status)
 		}
 	})
 }
