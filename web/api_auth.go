@@ -186,6 +186,8 @@ func (s *Server) apiAuth(acc apiAccess, csrf *http.CrossOriginProtection, next h
 			next.ServeHTTP(w, r)
 			return
 		}
+		// Answers to signed-in callers carry their data: no cache keeps them.
+		w.Header().Set("Cache-Control", "no-store")
 		if h := r.Header.Get("Authorization"); h != "" {
 			u, tok, err := s.apiTokenUser(r.Context(), h)
 			switch {

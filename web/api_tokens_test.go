@@ -27,7 +27,7 @@ func TestAPITokenAuthAndRevocation(t *testing.T) {
 		// The token authenticates without any cookie.
 		r := ts.apiReq(nil, "GET", "/me", nil, apiBearer(secret)...)
 		me := decodeAPI[apiMe](t, r)
-		if r.Status != 200 || me.ID != a.ID || me.Auth != "token" {
+		if r.Status != 200 || me.ID != a.ID || me.Auth != "token" || r.Header.Get("Cache-Control") != "no-store" {
 			t.Fatalf("GET /me with the token = %d %s", r.Status, r.Body)
 		}
 		// Only the hash is stored: the table never holds the secret.
