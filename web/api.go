@@ -94,6 +94,7 @@ func (s *Server) newAPI(mux *http.ServeMux) huma.API {
 	s.apiRecordOperations(api)
 	s.apiResourceOperations(api)
 	s.apiReviewOperations(api)
+	s.apiBureauOperations(api)
 	s.apiCatalogueOperations(api)
 	s.apiAccountOperations(api)
 	s.apiTokenOperations(api)

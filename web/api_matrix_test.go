@@ -257,6 +257,7 @@ var matrixRows = map[string]matrixRow{
 	"abandon-order":        {allowed: matrixOrderOwners, call: matrixOnOrder((*matrixEnv).draft, "/abandon")},
 	"confirm-cancellation": {allowed: matrixOrderOwners, call: matrixOnOrder((*matrixEnv).awaitingConfirmation, "/confirm-cancellation")},
 	"list-review-queue":    {allowed: matrixReviewers, call: matrixFixed("/review/queue")},
+	"list-bureau-queue":    {allowed: matrixReviewers, call: matrixFixed("/bureau/queue")},
 	"upload-material": {
 		allowed: matrixOrderOwners,
 		call: func(m *matrixEnv, _ string) matrixCall {

@@ -356,6 +356,19 @@ func TestAPIReviewFlow(t *testing.T) {
 		if len(staffView.Items) != 1 || staffView.Items[0].By != rev.ID {
 			t.Errorf("staff's review history %+v", staffView)
 		}
+		// Passed, it waits for the bureau.
+		other := ts.apiDraftOrder(a, "44", fixture.Enterprise("44", 2))
+		if _, _, err := ts.Workflow.Submit(t.Context(), a, other.ID, "k2"); err != nil {
+			t.Fatal(err)
+		}
+		if r := ts.apiReq(nil, "POST", "/orders/"+other.ID+"/decision", map[string]any{"decision": "pass"}, auth...); r.Status != 200 {
+			t.Fatalf("pass = %d %s", r.Status, r.Body)
+		}
+		bq := decodeAPI[apiBureauQueue](t, ts.apiReq(nil, "GET", "/bureau/queue", nil, auth...))
+		if len(bq.Batches) != 1 || bq.Batches[0].Province != "44" || len(bq.Batches[0].Orders) != 1 || !bq.Batches[0].Orders[0].Ready ||
+			bq.Batches[0].ProvinceName.EN != "Guangdong" {
+			t.Errorf("bureau queue %+v", bq)
+		}
 		// The reviewer's token cannot edit orders.
 		r = ts.apiReq(nil, "POST", "/orders/"+o.ID+"/withdraw", nil, auth...)
 		if r.Status != 403 {
