@@ -151,7 +151,13 @@ func newAPIProblem(call *apiCall, status int, msg string, errs []error) *apiProb
 	case status == http.StatusBadRequest && len(p.Errors) == 1 && p.Errors[0].Field == "" && p.Errors[0].Location == "body":
 		// The body did not parse as JSON; huma's message says where.
 		p.Key = "api.body.malformed"
-		p.Errors[0].Message = beian.Message(lang, p.Key, nil) + " (" + errs[0].Error() + ")"
+		// Only huma's message, never the detail's value: that is the whole
+		// body, which may be large and hold personal data.
+		p.Errors[0].Message = beian.Message(lang, p.Key, nil)
+		var d *huma.ErrorDetail
+		if errors.As(errs[0], &d) && d.Message != "" {
+			p.Errors[0].Message += " (" + d.Message + ")"
+		}
 	default:
 		p.Key = "api.validation"
 	}
@@ -272,6 +278,7 @@ func apiFieldErrorOf(lang beian.Lang, e *beian.Error, prefix string) apiFieldErr
 // its code and message are the first's.
 type apiErrorList []*beian.Error
 
+// Error returns the first error's log text.
 func (l apiErrorList) Error() string { return l[0].Error() }
 
 // Unwrap lets beian.ErrorCode see the first error.

@@ -65,6 +65,7 @@ func (in *apiUploadInput) Resolve(ctx huma.Context) []error {
 // than a read failure.
 type apiCappedBody struct{ r io.Reader }
 
+// Read reads the body, translating the cap's error.
 func (c apiCappedBody) Read(b []byte) (int, error) {
 	n, err := c.r.Read(b)
 	var mbe *http.MaxBytesError
