@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/openrdap/rdap"
@@ -34,6 +35,10 @@ type RegistryConfig struct {
 	WHOISServers map[string]string
 	// Timeout bounds one look-up at one server. Default 10 s.
 	Timeout time.Duration
+	// Attempts is how many times RDAP and WHOIS are asked in turn when
+	// they fail in a way that may pass (timeouts, refused connections,
+	// server errors). Default 2.
+	Attempts int
 	// Rate limits look-ups per server (zero: unlimited). Registries
 	// throttle hard and block abusers.
 	Rate Rate
@@ -70,6 +75,9 @@ func (c *RegistryConfig) defaults() {
 	}
 	if c.Timeout <= 0 {
 		c.Timeout = 10 * time.Second
+	}
+	if c.Attempts <= 0 {
+		c.Attempts = 2
 	}
 	if c.HTTPClient == nil {
 		// Its own transport, so that Prober.Close drops only our idle
@@ -212,32 +220,57 @@ func (g *registry) lookup(ctx context.Context, domain string) (Registration, err
 	if err != nil {
 		return Registration{}, beian.Invalid("domain", "probe.domain.invalid").WithCause(err)
 	}
-	var errs []error
 	base := service(g.cfg.RDAPServers, suffix)
-	if base != "" || g.cfg.RDAPBootstrap {
-		r, err := g.viaRDAP(ctx, base, reg)
-		if err == nil {
-			return r, nil
-		}
-		if cerr := ctx.Err(); cerr != nil {
-			return Registration{}, cerr
-		}
-		errs = append(errs, err)
-	}
-	if addr := service(g.cfg.WHOISServers, suffix); addr != "" {
-		r, err := g.viaWHOIS(ctx, addr, reg)
-		if err == nil {
-			return r, nil
-		}
-		if cerr := ctx.Err(); cerr != nil {
-			return Registration{}, cerr
-		}
-		errs = append(errs, err)
-	}
-	if len(errs) == 0 {
+	whois := service(g.cfg.WHOISServers, suffix)
+	if base == "" && !g.cfg.RDAPBootstrap && whois == "" {
 		return Registration{}, ErrNoRegistry
 	}
+	var errs []error
+	for attempt := 0; attempt < g.cfg.Attempts; attempt++ {
+		transient := false
+		if base != "" || g.cfg.RDAPBootstrap {
+			r, err := g.viaRDAP(ctx, base, reg)
+			if err == nil {
+				return r, nil
+			}
+			if cerr := ctx.Err(); cerr != nil {
+				return Registration{}, cerr
+			}
+			errs = append(errs, err)
+			transient = transient || isTransient(err)
+		}
+		if whois != "" {
+			r, err := g.viaWHOIS(ctx, whois, reg)
+			if err == nil {
+				return r, nil
+			}
+			if cerr := ctx.Err(); cerr != nil {
+				return Registration{}, cerr
+			}
+			errs = append(errs, err)
+			transient = transient || isTransient(err)
+		}
+		if !transient {
+			break // asking again would get the same answer
+		}
+	}
 	return Registration{}, errors.Join(errs...)
+}
+
+// isTransient reports whether a look-up failure may well pass: a timeout,
+// a refused or broken connection, a registry answering with a server error.
+func isTransient(err error) bool {
+	var ne net.Error
+	var ce *rdap.ClientError
+	switch {
+	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne),
+		errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET),
+		errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		return true
+	case errors.As(err, &ce):
+		return ce.Type == rdap.NoWorkingServers
+	}
+	return false
 }
 
 func (g *registry) viaRDAP(ctx context.Context, base, domain string) (Registration, error) {

@@ -617,20 +617,21 @@ func (w *world) config(tb testing.TB) Config {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.MaxIdleConnsPerHost = 32
 	tb.Cleanup(tr.CloseIdleConnections)
+	// The timeouts are generous: under -race on a busy CI machine a
+	// goroutine can wait seconds for a CPU, and a spurious timeout would
+	// hide a planted fault behind "unknown". They cost wall time only for
+	// the few planted silent servers and hanging sites, all in parallel.
 	return Config{
 		Ranges: worldRanges(tb),
 		Clock:  fixedClock(worldToday),
 		DNS: DNSConfig{
-			Servers: []string{w.dns.addr},
-			// Generous: under -race on a busy CI machine a goroutine can
-			// wait seconds for a CPU, and a spurious timeout would hide a
-			// planted fault behind "unknown".
+			Servers:  []string{w.dns.addr},
 			Timeout:  3 * time.Second,
 			Attempts: 3,
 			Rate:     Rate{PerSecond: 1e7, Burst: 1 << 16},
 		},
 		HTTP: HTTPConfig{
-			Timeout:  5 * time.Second,
+			Timeout:  10 * time.Second,
 			MaxBody:  64 << 10,
 			Dial:     w.dial,
 			HostRate: Rate{PerSecond: 1e6, Burst: 1 << 10},
@@ -638,11 +639,14 @@ func (w *world) config(tb testing.TB) Config {
 		Registry: RegistryConfig{
 			RDAPServers:  map[string]string{"com": w.rdap.URL + "/"},
 			WHOISServers: map[string]string{"cn": w.whois, "com": w.whois},
-			Timeout:      5 * time.Second,
+			Timeout:      10 * time.Second,
 			Rate:         Rate{PerSecond: 1e6, Burst: 1 << 10},
 			HTTPClient:   &http.Client{Transport: tr},
 		},
-		Workers: Workers{DNS: 64, HTTP: 48, Registry: 16},
+		// Fewer workers than a production sweep: on a starved CI machine
+		// every request waits behind all those in flight, and no more of
+		// them would finish any sooner.
+		Workers: Workers{DNS: 64, HTTP: 24, Registry: 8},
 	}
 }
 
