@@ -188,7 +188,8 @@ func Validate(v any) error {
 		return fmt.Errorf("miit: Validate: %s is not a generated XSD type", rv.Type())
 	}
 	var w validator
-	w.complex(rv, m, m.path)
+	w.push(m.path, -1)
+	w.complex(rv, m)
 	if len(w.problems) == 0 {
 		return nil
 	}
@@ -203,20 +204,50 @@ func (d *DownloadData) Validate() error { return Validate(d) }
 
 type validator struct {
 	problems []Problem
+	// stack is the path to the value being checked. It is written out only
+	// for a problem: building a path string for every value (most pass)
+	// cost more than the checks themselves.
+	stack []pathStep
 }
 
-func (w *validator) add(path, format string, args ...any) {
-	w.problems = append(w.problems, Problem{Path: path, Message: fmt.Sprintf(format, args...)})
+type pathStep struct {
+	name  string
+	index int // -1 when the element is not one of a repeated list
 }
 
-func (w *validator) complex(rv reflect.Value, m *typeModel, path string) {
+func (w *validator) push(name string, index int) { w.stack = append(w.stack, pathStep{name, index}) }
+func (w *validator) pop()                        { w.stack = w.stack[:len(w.stack)-1] }
+
+// path writes out the current path, e.g. UploadData/ICP/XZBA/Baxx[0]/Zt_xx/Dwmc.
+func (w *validator) path() string {
+	var b strings.Builder
+	for i, e := range w.stack {
+		if i > 0 {
+			b.WriteByte('/')
+		}
+		b.WriteString(e.name)
+		if e.index >= 0 {
+			fmt.Fprintf(&b, "[%d]", e.index)
+		}
+	}
+	return b.String()
+}
+
+func (w *validator) add(format string, args ...any) {
+	w.problems = append(w.problems, Problem{Path: w.path(), Message: fmt.Sprintf(format, args...)})
+}
+
+// complex checks a struct value; the stack ends with its element.
+func (w *validator) complex(rv reflect.Value, m *typeModel) {
 	chosen := 0
-	for _, f := range m.fields {
+	for i := range m.fields {
+		f := &m.fields[i]
 		fv := rv.Field(f.index)
-		p := path + "/" + f.name
 		if f.kind == kindAttr {
 			if f.min > 0 && fv.String() == "" {
-				w.add(p, "required attribute is missing")
+				w.push(f.name, -1)
+				w.add("required attribute is missing")
+				w.pop()
 			}
 			continue
 		}
@@ -225,15 +256,18 @@ func (w *validator) complex(rv reflect.Value, m *typeModel, path string) {
 			if n > 0 {
 				chosen++
 			}
+			w.push(f.name, -1)
 			if m.compositor != compChoice && n < f.min {
-				w.add(p, "occurs %d times, XSD requires at least %d", n, f.min)
+				w.add("occurs %d times, XSD requires at least %d", n, f.min)
 			}
 			if f.max >= 0 && n > f.max {
-				w.add(p, "occurs %d times, XSD allows at most %d", n, f.max)
+				w.add("occurs %d times, XSD allows at most %d", n, f.max)
 			}
-			for i := 0; i < n; i++ {
-				w.value(fv.Index(i), f, fmt.Sprintf("%s[%d]", p, i))
+			for j := 0; j < n; j++ {
+				w.stack[len(w.stack)-1].index = j
+				w.value(fv.Index(j), f)
 			}
+			w.pop()
 			continue
 		}
 		present := true
@@ -247,10 +281,12 @@ func (w *validator) complex(rv reflect.Value, m *typeModel, path string) {
 			continue
 		}
 		chosen++
-		w.value(fv, f, p)
+		w.push(f.name, -1)
+		w.value(fv, f)
+		w.pop()
 	}
 	if m.compositor == compChoice && chosen != 1 {
-		w.add(path, "xs:choice needs exactly one of %s, found %d", choiceNames(m), chosen)
+		w.add("xs:choice needs exactly one of %s, found %d", choiceNames(m), chosen)
 	}
 }
 
@@ -264,63 +300,72 @@ func choiceNames(m *typeModel) string {
 	return strings.Join(names, ", ")
 }
 
-func (w *validator) value(v reflect.Value, f fieldModel, path string) {
+func (w *validator) value(v reflect.Value, f *fieldModel) {
 	if v.Kind() == reflect.Pointer {
 		v = v.Elem()
 	}
 	switch f.kind {
 	case kindComplex:
-		w.complex(v, modelOf(v.Type()), path)
+		w.complex(v, modelOf(v.Type()))
 	case kindLong:
-		w.number(v.Int(), f.facets, path)
+		w.number(v.Int(), &f.facets)
 	case kindIPv4:
-		w.number(int64(v.Uint()), f.facets, path)
+		w.number(int64(v.Uint()), &f.facets)
 	case kindString:
-		w.text(v.String(), f.facets, path)
+		w.text(v.String(), &f.facets)
 	case kindDate:
 		d := v.Interface().(Date)
-		w.text(d.raw, f.facets, path)
+		w.text(d.raw, &f.facets)
 		if _, ok := d.Time(); !ok && d.raw != "" {
-			w.add(path, "%q is not a date (YYYY-MM-DD[ HH:MM:SS[.S]])", d.raw)
+			w.add("%q is not a date (YYYY-MM-DD[ HH:MM:SS[.S]])", d.raw)
 		}
 	}
 }
 
-func (w *validator) number(n int64, f Facets, path string) {
+func (w *validator) number(n int64, f *Facets) {
 	if f.Has&FacetMinInclusive != 0 && n < f.MinInclusive {
-		w.add(path, "%d is below minInclusive %d", n, f.MinInclusive)
+		w.add("%d is below minInclusive %d", n, f.MinInclusive)
 	}
 	if f.Has&FacetMinExclusive != 0 && n <= f.MinExclusive {
-		w.add(path, "%d is not above minExclusive %d", n, f.MinExclusive)
+		w.add("%d is not above minExclusive %d", n, f.MinExclusive)
 	}
 	if f.Has&FacetMaxInclusive != 0 && n > f.MaxInclusive {
-		w.add(path, "%d is above maxInclusive %d", n, f.MaxInclusive)
+		w.add("%d is above maxInclusive %d", n, f.MaxInclusive)
 	}
 	if f.Has&FacetMaxExclusive != 0 && n >= f.MaxExclusive {
-		w.add(path, "%d is not below maxExclusive %d", n, f.MaxExclusive)
+		w.add("%d is not below maxExclusive %d", n, f.MaxExclusive)
 	}
 }
 
-func (w *validator) text(s string, f Facets, path string) {
-	if !utf8.ValidString(s) {
-		w.add(path, "not valid UTF-8")
-		return
+func (w *validator) text(s string, f *Facets) {
+	// One pass: validity, character count and XML legality.
+	n, bad := 0, rune(-1)
+	for i := 0; i < len(s); {
+		r, size := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(s[i:])
+			if r == utf8.RuneError && size == 1 {
+				w.add("not valid UTF-8")
+				return
+			}
+		}
+		if bad < 0 && !isXMLChar(r) {
+			bad = r
+		}
+		n++
+		i += size
 	}
-	n := utf8.RuneCountInString(s)
 	if f.Has&FacetLength != 0 && n != f.Length {
-		w.add(path, "has %d characters, XSD requires exactly %d", n, f.Length)
+		w.add("has %d characters, XSD requires exactly %d", n, f.Length)
 	}
 	if f.Has&FacetMinLength != 0 && n < f.MinLength {
-		w.add(path, "has %d characters, XSD requires at least %d", n, f.MinLength)
+		w.add("has %d characters, XSD requires at least %d", n, f.MinLength)
 	}
 	if f.Has&FacetMaxLength != 0 && n > f.MaxLength {
-		w.add(path, "has %d characters, XSD allows at most %d", n, f.MaxLength)
+		w.add("has %d characters, XSD allows at most %d", n, f.MaxLength)
 	}
-	for _, r := range s {
-		if !isXMLChar(r) {
-			w.add(path, "contains %U, which XML 1.0 cannot carry", r)
-			return
-		}
+	if bad >= 0 {
+		w.add("contains %U, which XML 1.0 cannot carry", bad)
 	}
 }
 

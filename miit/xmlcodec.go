@@ -7,6 +7,7 @@ import (
 	"io"
 	"regexp"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
@@ -47,8 +48,7 @@ var ambiguousGBK = map[rune]bool{
 // only occur in character data and attribute values of encoding/xml's output (element names
 // are ASCII), where a numeric character reference is always allowed.
 func appendGBK(dst, utf []byte) []byte {
-	enc := simplifiedchinese.GBK.NewEncoder()
-	var buf [4]byte
+	table := gbkTable()
 	for len(utf) > 0 {
 		if c := utf[0]; c < utf8.RuneSelf {
 			dst = append(dst, c)
@@ -57,10 +57,9 @@ func appendGBK(dst, utf []byte) []byte {
 		}
 		r, size := utf8.DecodeRune(utf)
 		utf = utf[size:]
-		if gbkSafe(r) {
-			n := utf8.EncodeRune(buf[:], r)
-			if b, err := enc.Bytes(buf[:n]); err == nil && len(b) == 2 && !(b[0] == 0xFE && b[1] >= 0x50 && b[1] <= 0xA0) {
-				dst = append(dst, b...)
+		if r <= 0xFFFF {
+			if b := table[r]; b[0] != 0 {
+				dst = append(dst, b[0], b[1])
 				continue
 			}
 		}
@@ -68,6 +67,26 @@ func appendGBK(dst, utf []byte) []byte {
 	}
 	return dst
 }
+
+// gbkTable maps every BMP character that may travel as GBK bytes (see gbkSafe) to its two
+// bytes, and every other one to zero. Built once: encoding a document then costs a lookup
+// per character instead of a call into the GBK encoder.
+var gbkTable = sync.OnceValue(func() *[0x10000][2]byte {
+	t := new([0x10000][2]byte)
+	enc := simplifiedchinese.GBK.NewEncoder()
+	var buf [4]byte
+	for r := rune(0x80); r <= 0xFFFF; r++ {
+		if r >= 0xD800 && r <= 0xDFFF || !gbkSafe(r) {
+			continue // surrogates are not characters
+		}
+		n := utf8.EncodeRune(buf[:], r)
+		b, err := enc.Bytes(buf[:n])
+		if err == nil && len(b) == 2 && !(b[0] == 0xFE && b[1] >= 0x50 && b[1] <= 0xA0) {
+			t[r] = [2]byte{b[0], b[1]}
+		}
+	}
+	return t
+})
 
 // gbkSafe reports whether r may be sent as GBK bytes: not in CJK Extension A (mapped into the
 // 0xFE50–0xFEA0 area by some tables only), not private use (user-defined areas), not beyond the
