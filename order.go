@@ -86,6 +86,11 @@ type Snapshot struct {
 	Materials []Material `json:"materials,omitempty"`
 	// Reason for a cancellation order (注销原因).
 	CancelReason string `json:"cancel_reason,omitempty"`
+	// FilingPassword is the subject's filing password (备案密码), which the
+	// bureau sends by SMS to the subject principal when it first files the
+	// subject. Operations on a subject filed elsewhere (新增接入, 新增网站,
+	// 注销主体) need it; the snapshot is encrypted at rest.
+	FilingPassword string `json:"filing_password,omitempty"`
 }
 
 // SnapshotVersion is the version of the snapshot document this code writes.

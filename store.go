@@ -26,6 +26,7 @@ type Tx interface {
 	OrderStore
 	RecordStore
 	AuditStore
+	ExchangeStore
 	JobQueue
 	NotificationStore
 	ResourceStore
