@@ -26,6 +26,8 @@ type Config struct {
 	// PublicURL is where users reach the server, for links in messages and
 	// the Secure cookie decision; empty means http://<listen>.
 	PublicURL string
+	// Bureau is the connection to the provincial bureau (bureau.go).
+	Bureau BureauConfig
 }
 
 // envOr returns the environment variable's value or def.
@@ -62,6 +64,7 @@ func (c *Config) serveFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.Role, "role", envOr("BEIAN_ROLE", "all"), "web (HTTP only), worker (jobs only) or all (env BEIAN_ROLE)")
 	fs.BoolVar(&c.Demo, "demo", envBool("BEIAN_DEMO", true), "create demo accounts on an empty database (env BEIAN_DEMO)")
 	fs.StringVar(&c.PublicURL, "public-url", envOr("BEIAN_PUBLIC_URL", ""), "URL users reach the server at (env BEIAN_PUBLIC_URL)")
+	c.Bureau.flags(fs)
 }
 
 func parse(fs *flag.FlagSet, args []string, stderr io.Writer) error {

@@ -3,6 +3,7 @@
 // the provincial bureau.
 //
 //	beian serve          run the system (zero configuration: ./beian-data)
+//	beian bureau-sim     run the provincial bureau simulator on its own
 //	beian migrate        apply database migrations and exit
 //	beian audit-verify   prove the audit chain has not been altered
 //
@@ -31,6 +32,7 @@ const usage = `Beian — ICP filing system for access providers
 
 Usage:
   beian serve         run the system (portal, console, jobs, bureau simulator)
+  beian bureau-sim    run the provincial bureau simulator on its own
   beian migrate       apply database migrations and exit
   beian audit-verify  verify the audit chain; exit 1 when it was altered
   beian help          show this help
@@ -47,6 +49,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "serve":
 		err = serve(ctx, args[1:], stdout, stderr)
+	case "bureau-sim":
+		err = bureauSim(ctx, args[1:], stdout, stderr)
 	case "migrate":
 		err = migrate(ctx, args[1:], stdout, stderr)
 	case "audit-verify":

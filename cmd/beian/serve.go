@@ -46,6 +46,8 @@ type Main struct {
 	Registry *prometheus.Registry
 	// DemoLogins are the demo users created on this start, if any.
 	DemoLogins []DemoLogin
+	// Bureau is the exchange with the provincial bureau (bureau.go).
+	Bureau Bureau
 
 	listener net.Listener
 	http     *http.Server
@@ -147,6 +149,9 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	for kind, h := range notifier.Handlers() {
 		m.Jobs.Handle(kind, h)
 	}
+	if err := m.startBureau(ctx); err != nil {
+		return err
+	}
 
 	if c.Demo {
 		if m.DemoLogins, err = seedDemo(ctx, m.DB, c.DataDir); err != nil {
@@ -224,6 +229,7 @@ func (m *Main) Close() error {
 	if m.Jobs != nil {
 		errs = append(errs, m.Jobs.Stop(ctx))
 	}
+	errs = append(errs, m.Bureau.close(ctx))
 	if m.Blobs != nil {
 		errs = append(errs, m.Blobs.Close())
 	}
@@ -266,6 +272,7 @@ func (m *Main) printBanner(took time.Duration) {
 		fmt.Fprintf(w, "  Open:   %s\n", m.URL())
 	}
 	fmt.Fprintf(w, "  Data:   %s\n", m.Config.DataDir)
+	m.Bureau.printBanner(w)
 	if len(m.DemoLogins) > 0 {
 		fmt.Fprintf(w, "  Demo logins (also saved in %s):\n", filepath.Join(m.Config.DataDir, demoLoginsFile))
 		for _, d := range m.DemoLogins {
