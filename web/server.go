@@ -29,6 +29,9 @@ type Config struct {
 	// Workflow runs every business action; handlers never change state
 	// through the store directly.
 	Workflow *workflow.Workflow
+	// Exchange sends passed orders to the provincial bureau; nil when no
+	// bureau connection is configured (the console then says so).
+	Exchange *workflow.Exchange
 	// Blobs keeps uploaded documents.
 	Blobs  blob.Store
 	Clock  beian.Clock

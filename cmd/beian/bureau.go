@@ -271,3 +271,12 @@ func bureauSim(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	defer cancel()
 	return srv.Shutdown(sctx)
 }
+
+// verifyURL is where responsible persons enter their MIIT SMS codes: the
+// simulator's verification page, or MIIT's own site with a real bureau.
+func (b *Bureau) verifyURL() string {
+	if b.SimURL != "" {
+		return b.SimURL + "/sim/verify"
+	}
+	return "https://beian.miit.gov.cn"
+}
