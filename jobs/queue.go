@@ -80,6 +80,10 @@ type Config struct {
 	// Queue names River's queue; "" means River's default queue. Tests that
 	// share a database use their own schema instead.
 	Queue string
+	// JobTimeout bounds one attempt of a job; 0 means 10 minutes. River's
+	// own default (1 minute) is too short for a 50 MB upload to a bureau on
+	// a slow link or a sweep of every filed service.
+	JobTimeout time.Duration
 }
 
 // Queue is the job queue on one database. Its methods are safe for
@@ -147,6 +151,7 @@ func New(db *sql.DB, dialect string, cfg Config) (*Queue, error) {
 		FetchPollInterval: cfg.PollInterval,
 		MaxAttempts:       cfg.MaxAttempts,
 		RetryPolicy:       &retryPolicy{clock: clock},
+		JobTimeout:        cmpOrDuration(cfg.JobTimeout, 10*time.Minute),
 		// Without a LISTEN connection, River must not try to listen.
 		PollOnly: dialect == "postgres" && q.listener == nil,
 	}
@@ -381,4 +386,11 @@ func cmpOr(v, def int) int {
 		return v
 	}
 	return def
+}
+
+func cmpOrDuration(v, def time.Duration) time.Duration {
+	if v == 0 {
+		return def
+	}
+	return v
 }

@@ -116,7 +116,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	if m.DB, err = openStore(ctx, c, m.Clock, m.Logger); err != nil {
 		return err
 	}
-	if m.Jobs, err = jobs.New(m.DB.SQL(), string(m.DB.Dialect()), jobs.Config{Clock: m.Clock, Logger: m.Logger}); err != nil {
+	if m.Jobs, err = jobs.New(m.DB.SQL(), string(m.DB.Dialect()), jobs.Config{Clock: m.Clock, Logger: m.Logger, ListenDSN: listenDSN(m.DB, c)}); err != nil {
 		return err
 	}
 	if err := m.Jobs.Migrate(ctx); err != nil {
@@ -283,4 +283,13 @@ func (m *Main) printBanner(took time.Duration) {
 		fmt.Fprintf(w, "  Demo logins: see %s\n", filepath.Join(m.Config.DataDir, demoLoginsFile))
 	}
 	fmt.Fprintln(w, "  Stop with Ctrl-C.")
+}
+
+// listenDSN lets the queue LISTEN for new jobs on PostgreSQL, so they start
+// within milliseconds of their commit rather than at the next poll.
+func listenDSN(db *sqlstore.DB, c *Config) string {
+	if db.Dialect() != "postgres" {
+		return ""
+	}
+	return c.dsn()
 }
