@@ -3,6 +3,7 @@ package rules
 import (
 	"context"
 	"fmt"
+	fx "github.com/openbeian/beian/internal/fixture"
 	"net/netip"
 	"strings"
 	"time"
@@ -51,6 +52,17 @@ func (f *fixture) snap() *beian.Snapshot     { return &f.order.Snapshot }
 func (f *fixture) subj() *beian.Subject      { return &f.order.Snapshot.Subject }
 func (f *fixture) site(i int) *beian.Website { return &f.order.Snapshot.Websites[i] }
 
+// The identifier and material builders are the shared fixtures'.
+var (
+	residentID        = fx.ResidentID
+	uscc              = fx.USCC
+	person            = fx.Person
+	mat               = fx.Material
+	ip                = fx.IP
+	county            = fx.County
+	provinceMaterials = fx.ProvinceMaterials
+)
+
 // providerNets are the provider's ranges in the fixtures.
 var providerNets = func() *Networks {
 	n, err := NewNetworks([]Network{
@@ -64,16 +76,6 @@ var providerNets = func() *Networks {
 	return n
 }()
 
-// county returns the first county-level code of the province.
-func county(code string) string {
-	for _, city := range region.Children(code + "0000") {
-		for _, c := range region.Children(city.Code) {
-			return c.Code
-		}
-	}
-	panic("no county in " + code)
-}
-
 // county2 returns a county of another city of the province (or of the
 // municipality's county grouping), for same-city tests.
 func otherCityCounty(code string) string {
@@ -86,77 +88,6 @@ func otherCityCounty(code string) string {
 		}
 	}
 	panic("no second city in " + code)
-}
-
-// residentID builds a valid resident ID number.
-func residentID(regionCode string, birth beian.Date, seq int) string {
-	body := fmt.Sprintf("%s%s%03d", regionCode, strings.ReplaceAll(birth.String(), "-", ""), seq%1000)
-	w := [17]int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
-	sum := 0
-	for i := 0; i < 17; i++ {
-		sum += int(body[i]-'0') * w[i]
-	}
-	return body + string("10X98765432"[sum%11])
-}
-
-// uscc builds a valid unified social credit code: authority and category
-// (e.g. "91" enterprise, "92" sole trader), region and a serial.
-func uscc(kind, regionCode string, serial int) string {
-	org := fmt.Sprintf("%08d", 10000000+serial)
-	ow := [8]int{3, 7, 9, 10, 5, 8, 4, 2}
-	sum := 0
-	for i := 0; i < 8; i++ {
-		sum += int(org[i]-'0') * ow[i]
-	}
-	switch c := 11 - sum%11; c {
-	case 10:
-		org += "X"
-	case 11:
-		org += "0"
-	default:
-		org += string(rune('0' + c))
-	}
-	const alpha = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-	body := kind + regionCode + org
-	weights := [17]int{1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28}
-	s := 0
-	for i := 0; i < 17; i++ {
-		s += strings.IndexByte(alpha, body[i]) * weights[i]
-	}
-	return body + string(alpha[(31-s%31)%31])
-}
-
-func mat(purpose, owner string) beian.Material {
-	return beian.Material{ID: purpose + "-" + owner, Purpose: purpose, Owner: owner, DocumentID: "doc-" + purpose + "-" + owner,
-		MediaType: "image/jpeg", Size: 800 << 10, SHA256: strings.Repeat("ab", 32), UploadedAt: time.Date(2025, 2, 28, 8, 0, 0, 0, time.UTC)}
-}
-
-func person(name, id, mobile, emergency, email string) beian.Person {
-	return beian.Person{
-		Name: name, CertificateType: beian.CertResidentID, CertificateNumber: id,
-		CertificateValidFrom: beian.NewDate(2020, 6, 1), CertificateValidUntil: beian.NewDate(2040, 6, 1),
-		Mobile: mobile, EmergencyPhone: emergency, Email: email,
-	}
-}
-
-func ip(s string) beian.IPRange { return beian.SingleIP(netip.MustParseAddr(s)) }
-
-// provinceMaterials adds the documents the province requires of every
-// order: Jiangsu's responsibility notice and video, Guangdong's letter.
-func provinceMaterials(code string, owners ...string) []beian.Material {
-	var ms []beian.Material
-	switch code {
-	case "32":
-		for _, o := range owners {
-			v := mat(MaterialCommitmentVideo, o)
-			v.MediaType = "video/mp4"
-			v.Size = 30 << 20
-			ms = append(ms, mat(MaterialResponsibilityNotice, o), v)
-		}
-	case "44":
-		ms = append(ms, mat(MaterialBureauCommitment, "subject"))
-	}
-	return ms
 }
 
 // baseFacts are the facts of a fresh first filing: nothing on record, the
