@@ -6,6 +6,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"golang.org/x/net/idna"
+
 	"github.com/openbeian/beian"
 )
 
@@ -104,96 +106,9 @@ func domainSyntaxProblem(d string) beian.Text {
 
 func quoteRune(r rune) string { return strconv.QuoteRune(r) }
 
-// Punycode (RFC 3492) decoding, enough to read IDN labels written in their
-// ASCII form. Encoding is not needed: Beian compares Unicode forms.
-const (
-	pcBase        = 36
-	pcTMin        = 1
-	pcTMax        = 26
-	pcSkew        = 38
-	pcDamp        = 700
-	pcInitialBias = 72
-	pcInitialN    = 128
-)
-
+// punycodeDecode decodes the part of an IDN label after "xn--" (RFC 3492,
+// via x/net/idna's raw Punycode profile); Beian compares Unicode forms.
 func punycodeDecode(s string) (string, bool) {
-	var out []rune
-	b := strings.LastIndexByte(s, '-')
-	if b > 0 {
-		for i := 0; i < b; i++ {
-			if s[i] >= 0x80 {
-				return "", false
-			}
-			out = append(out, rune(s[i]))
-		}
-		s = s[b+1:]
-	} else if b == 0 {
-		s = s[1:]
-	}
-	n, bias, i := rune(pcInitialN), pcInitialBias, 0
-	for pos := 0; pos < len(s); {
-		oldi, w := i, 1
-		for k := pcBase; ; k += pcBase {
-			if pos >= len(s) {
-				return "", false
-			}
-			digit, ok := pcDigit(s[pos])
-			pos++
-			if !ok || digit > (1<<31-1-i)/w {
-				return "", false
-			}
-			i += digit * w
-			t := k - bias
-			if t < pcTMin {
-				t = pcTMin
-			} else if t > pcTMax {
-				t = pcTMax
-			}
-			if digit < t {
-				break
-			}
-			if w > (1<<31-1)/(pcBase-t) {
-				return "", false
-			}
-			w *= pcBase - t
-		}
-		bias = pcAdapt(i-oldi, len(out)+1, oldi == 0)
-		n += rune(i / (len(out) + 1))
-		i %= len(out) + 1
-		if n > unicode.MaxRune || len(out) > 63 {
-			return "", false
-		}
-		out = append(out, 0)
-		copy(out[i+1:], out[i:])
-		out[i] = n
-		i++
-	}
-	return string(out), true
-}
-
-func pcDigit(c byte) (int, bool) {
-	switch {
-	case c >= '0' && c <= '9':
-		return int(c-'0') + 26, true
-	case c >= 'a' && c <= 'z':
-		return int(c - 'a'), true
-	case c >= 'A' && c <= 'Z':
-		return int(c - 'A'), true
-	}
-	return 0, false
-}
-
-func pcAdapt(delta, numPoints int, first bool) int {
-	if first {
-		delta /= pcDamp
-	} else {
-		delta /= 2
-	}
-	delta += delta / numPoints
-	k := 0
-	for delta > ((pcBase-pcTMin)*pcTMax)/2 {
-		delta /= pcBase - pcTMin
-		k += pcBase
-	}
-	return k + (pcBase-pcTMin+1)*delta/(delta+pcSkew)
+	u, err := idna.Punycode.ToUnicode("xn--" + s)
+	return u, err == nil
 }
