@@ -174,8 +174,14 @@ func grayPNG(t testing.TB) []byte {
 
 func palettedPNG(t testing.TB) []byte {
 	src := fixtures()["sharp"].image()
+	// WebSafe is the 6×6×6 colour cube in r, g, b order, so each pixel's
+	// index is computed directly: draw.Draw's nearest-colour search is
+	// slow enough to dominate the package's tests under -race.
 	p := image.NewPaletted(src.Bounds(), palette.WebSafe)
-	draw.Draw(p, p.Bounds(), src, image.Point{}, draw.Src)
+	q := func(v uint8) uint8 { return uint8((int(v) + 25) / 51) }
+	for i := range p.Pix { // both images start at (0, 0); src is opaque
+		p.Pix[i] = 36*q(src.Pix[4*i]) + 6*q(src.Pix[4*i+1]) + q(src.Pix[4*i+2])
+	}
 	return encodePNG(t, p)
 }
 
