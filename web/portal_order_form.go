@@ -53,6 +53,10 @@ func stepOf(path string) string {
 		return stepPrincipal
 	case path == "subject" || strings.HasPrefix(path, "subject."):
 		return stepSubject
+	case isMaterialMark(path):
+		// A reviewer's mark on a document, the subject's or a service's
+		// (workflow.MaterialField): replaced on the materials page.
+		return "materials"
 	case strings.HasPrefix(path, "websites"):
 		return stepWebsites
 	case strings.HasPrefix(path, "apps"):

@@ -187,6 +187,9 @@ func buildNotes(tr translator, explain func(string) (workflow.MarkReason, bool),
 		if r, ok := rows[key]; ok {
 			v.Step, a, v.Label = "materials", r.id, r.label
 			v.Href = "/portal/orders/" + o.ID + "/materials#" + r.id
+		} else if row, ok := materialMarkRow(&o.Snapshot, v.Field); ok {
+			a = row
+			v.Href = strings.SplitN(v.Href, "#", 2)[0] + "#" + row
 		}
 		n.at[a] = append(n.at[a], v)
 		n.all = append(n.all, v)
@@ -220,8 +223,47 @@ func buildNotes(tr translator, explain func(string) (workflow.MarkReason, bool),
 	return n
 }
 
+// materialMark splits the path of a reviewer's mark on a document,
+// "materials.<purpose>" or "<service>.materials.<purpose>" as the console
+// offers them (workflow.MaterialField), into the service's path ("" for
+// the subject's documents) and the purpose.
+func materialMark(path string) (service, purpose string, ok bool) {
+	if p, ok := strings.CutPrefix(path, "materials."); ok && p != "" {
+		return "", p, true
+	}
+	if !strings.HasPrefix(path, "websites[") && !strings.HasPrefix(path, "apps[") {
+		return "", "", false
+	}
+	service, purpose, ok = strings.Cut(path, ".materials.")
+	return service, purpose, ok && purpose != ""
+}
+
+func isMaterialMark(path string) bool { _, _, ok := materialMark(path); return ok }
+
+// materialMarkRow returns the materials checklist row of a document mark.
+func materialMarkRow(s *beian.Snapshot, path string) (string, bool) {
+	service, purpose, ok := materialMark(path)
+	if !ok {
+		return "", false
+	}
+	owner := "subject"
+	if i, _, ok := cutIndex(service, "websites"); ok && i < len(s.Websites) {
+		owner = s.Websites[i].ID
+	} else if i, _, ok := cutIndex(service, "apps"); ok && i < len(s.Apps) {
+		owner = s.Apps[i].ID
+	}
+	return needRowID(purpose, owner, ""), true
+}
+
 // fieldLabel names a field path for people: 网站 1「松风随笔」 › 域名 2.
 func fieldLabel(tr translator, s *beian.Snapshot, path string) string {
+	if service, purpose, ok := materialMark(path); ok {
+		owner := tr.T("order.label.materials")
+		if service != "" {
+			owner = fieldLabel(tr, s, service)
+		}
+		return owner + " › " + rules.MaterialText(purpose).In(tr.lang)
+	}
 	switch {
 	case path == "" || path == "order":
 		return tr.T("order.label.order")
