@@ -51,6 +51,12 @@ func (s *Server) submitData(r *http.Request, o *beian.Order, res rules.Result) o
 		Checklist: buildChecklist(tr, o, needs, "materials")}
 	for _, n := range notes.all {
 		switch {
+		case n.Kind == "mark":
+			// A reviewer's mark is listed for the customer to act on, but
+			// the page cannot tell whether a change answers it: the
+			// reviewer judges that on resubmission (the workflow's Submit
+			// does not refuse marks either), so it does not lock the button.
+			d.Warnings = append(d.Warnings, n)
 		case n.Blocking():
 			d.Blocking = append(d.Blocking, n)
 		case n.Kind == "warning":
