@@ -33,6 +33,7 @@ type Tx interface {
 	GroupStore
 	ConsoleStore
 	APITokenStore
+	ComplianceStore
 }
 
 // AccountStore keeps customer accounts and users.
