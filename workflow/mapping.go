@@ -177,6 +177,16 @@ func uploadDoc(isp int64, ops []uploadOp) *miit.UploadData {
 				icp.ZXBA = &miit.ZXBA{}
 			}
 			icp.ZXBA.ZxXx = append(icp.ZXBA.ZxXx, *r)
+		case *miit.HSJGHsjgxx: // compliance_upload.go
+			if icp.HSJG == nil {
+				icp.HSJG = &miit.HSJG{}
+			}
+			icp.HSJG.Hsjgxx = append(icp.HSJG.Hsjgxx, *r)
+		case *miit.WBACLJGClxx:
+			if icp.WBACLJG == nil {
+				icp.WBACLJG = &miit.WBACLJG{}
+			}
+			icp.WBACLJG.Clxx = append(icp.WBACLJG.Clxx, *r)
 		}
 	}
 	return &miit.UploadData{Version: miit.Version, ICP: icp}
@@ -195,6 +205,10 @@ func newRecord(kind beian.UploadKind) (any, error) {
 		return new(miit.BGBABgxx), nil
 	case beian.UploadZXBA:
 		return new(miit.ZXBAZxXx), nil
+	case UploadHSJG: // compliance_upload.go
+		return new(miit.HSJGHsjgxx), nil
+	case UploadWBACLJG:
+		return new(miit.WBACLJGClxx), nil
 	}
 	return nil, fmt.Errorf("workflow: unknown upload kind %q", kind)
 }
