@@ -295,6 +295,16 @@ func (w *Workflow) guardSubject(ctx context.Context, tx beian.Tx, o *beian.Order
 	}
 	acct, err := tx.FindAccountBySubjectCertificate(ctx, cert)
 	switch {
+	case err == nil && acct.ID != o.AccountID && o.Type == beian.Migrate:
+		// A migration proposes the subject the website moves to, filed
+		// under the target account (spec §3 row 10), which its basis names.
+		b, err := tx.FindOrderBasis(ctx, o.ID)
+		if err != nil && beian.ErrorCode(err) != beian.ENOTFOUND {
+			return err
+		}
+		if b == nil || b.TargetAccountID != acct.ID {
+			return beian.Errorf(beian.ECONFLICT, "order.account_bound").WithRule("ACCOUNT-SUBJECT-BINDING")
+		}
 	case err == nil && acct.ID != o.AccountID:
 		return beian.Errorf(beian.ECONFLICT, "order.account_bound").WithRule("ACCOUNT-SUBJECT-BINDING")
 	case err != nil && beian.ErrorCode(err) != beian.ENOTFOUND:
