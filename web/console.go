@@ -92,14 +92,16 @@ func (s *Server) consolePage(r *http.Request, title string, base *consoleBase, d
 
 // consoleDone finishes a console form: JSON clients get the error as
 // problem JSON; browsers go back to next with the outcome as a flash
-// message, so the reviewer stays where they were working.
+// message, so the reviewer stays where they were working. Only what the
+// reviewer can act on (invalid input, a conflict) is a flash; a refusal,
+// a missing order or a failure renders as an error page with its status.
 func (s *Server) consoleDone(w http.ResponseWriter, r *http.Request, next string, okKey string, err error) {
 	if err != nil && wantsJSON(r) {
 		s.renderError(w, r, err)
 		return
 	}
 	if err != nil {
-		if beian.ErrorCode(err) == beian.EINTERNAL || beian.ErrorCode(err) == beian.EUNAVAILABLE {
+		if code := beian.ErrorCode(err); code != beian.EINVALID && code != beian.ECONFLICT {
 			s.renderError(w, r, err)
 			return
 		}

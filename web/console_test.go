@@ -491,7 +491,7 @@ func TestConsoleAccess(t *testing.T) {
 		if _, body := cw.get(cc, "/console/orders/"+o.ID); strings.Contains(body, `id="decision-form"`) || !strings.Contains(body, "不能审核") {
 			t.Errorf("compliance officer is offered the decision")
 		}
-		if code, _, _ := cw.post(cc, "/console/orders/"+o.ID+"/claim", nil); code != http.StatusSeeOther {
+		if code, _, _ := cw.post(cc, "/console/orders/"+o.ID+"/claim", nil); code != http.StatusForbidden {
 			t.Errorf("compliance claim: %d", code)
 		}
 		if got, _ := cw.Workflow.Order(context.Background(), compliance, o.ID); got.ClaimedBy != "" {

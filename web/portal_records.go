@@ -40,13 +40,14 @@ func (s *Server) selfServicePage(r *http.Request, title string, data any) Page {
 }
 
 // selfServiceDone ends a POST: back to next with the outcome as a message.
-// Errors a user can act on (invalid input, a conflict, a missing
-// permission) are shown on the page they came from; the others (not
-// found, internal) render as error pages.
+// Errors a user can act on (invalid input, a conflict) are shown on the
+// page they came from; the others (refused, not found, internal) render
+// as error pages with their status, so that a refusal is never answered
+// like a done action.
 func (s *Server) selfServiceDone(w http.ResponseWriter, r *http.Request, next, okKey string, err error, kv ...any) {
 	if err != nil {
 		switch beian.ErrorCode(err) {
-		case beian.EINVALID, beian.ECONFLICT, beian.EFORBIDDEN:
+		case beian.EINVALID, beian.ECONFLICT:
 			if wantsJSON(r) {
 				s.renderError(w, r, err)
 				return
