@@ -269,6 +269,11 @@ func fieldLabel(tr translator, s *beian.Snapshot, path string) string {
 		return tr.T("order.label.order")
 	case path == "resource" || path == "type" || path == "province" || path == "record_subject_id" || path == "check_date" || path == "materials":
 		return tr.T("order.label." + path)
+	case strings.HasPrefix(path, "record.websites["):
+		// A filed website of the subject, named by its domain (the
+		// pre-check's checks of what is already filed).
+		d, _, _ := strings.Cut(strings.TrimPrefix(path, "record.websites["), "]")
+		return tr.T("order.label.filed_website", "Domain", d)
 	case strings.HasPrefix(path, "materials["):
 		if i, _, ok := cutIndex(path, "materials"); ok && i < len(s.Materials) {
 			return tr.T("order.label.materials") + " › " + rules.MaterialText(s.Materials[i].Purpose).In(tr.lang)

@@ -268,8 +268,14 @@ func ipList(rs []beian.IPRange) string {
 
 // FieldLabel names the field at path in s, or the nearest enclosing field
 // the snapshot has ("websites[0].pre_approvals[0].number" is labelled as
-// the pre-approval); ok is false when nothing in s matches.
+// the pre-approval); ok is false when nothing in s matches. A filed
+// website of the subject, which the pre-check names by its domain
+// ("record.websites[example.cn]"), is named too, but is not in s.
 func FieldLabel(s *beian.Snapshot, path string) (beian.Text, bool) {
+	if rest, ok := strings.CutPrefix(path, "record.websites["); ok {
+		d, _, _ := strings.Cut(rest, "]")
+		return beian.Text{ZH: "已备案网站「" + d + "」", EN: "filed website " + d}, false
+	}
 	paths := FieldPaths(s)
 	for p := path; p != ""; p = parentPath(p) {
 		for _, f := range paths {
