@@ -119,6 +119,7 @@ func (s *Server) apiTokensPageRoutes(mux *http.ServeMux) {
 		s.renderStatus(w, r, http.StatusForbidden, "error.cross_origin")
 	}))
 	page := func(pattern string, h http.HandlerFunc) {
+		s.pagePatterns = append(s.pagePatterns, pattern)
 		mux.Handle(pattern, s.sessions.LoadAndSave(csrf.Handler(s.requireUser(h))))
 	}
 	show := func(w http.ResponseWriter, r *http.Request, status int, secret, problem string) {
@@ -196,7 +197,8 @@ func (s *Server) apiTokensPageShow(w http.ResponseWriter, r *http.Request, tmpl 
 		}
 		d.Rows = append(d.Rows, row)
 	}
-	p := s.page(r, "api.page.title", d)
+	// The page's texts are domain messages (d.T), not UI translations.
+	p := s.page(r, "", d)
 	p.Title = d.T["title"]
 	var buf bytes.Buffer
 	if err := tmpl.Execute(&buf, p); err != nil {

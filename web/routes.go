@@ -25,6 +25,7 @@ func (s *Server) routes() http.Handler {
 		s.renderStatus(w, r, http.StatusForbidden, "error.cross_origin")
 	}))
 	page := func(pattern string, h http.Handler) {
+		s.pagePatterns = append(s.pagePatterns, pattern)
 		mux.Handle(pattern, s.sessions.LoadAndSave(csrf.Handler(h)))
 	}
 	page("GET /{$}", http.HandlerFunc(s.landing))

@@ -76,6 +76,10 @@ type Server struct {
 	i18n     *i18n.Bundle
 	metrics  *httpMetrics
 	handler  http.Handler
+	// pagePatterns are the patterns of every page route in the order
+	// routes registered them, so that tests can prove each one is covered
+	// (the authorisation matrix).
+	pagePatterns []string
 }
 
 // New builds the server and its routes. It returns an error when the
