@@ -122,7 +122,7 @@ func TestNotifyCase(t *testing.T) {
 			site.Mobile, site.Email = "13900139002", "site@example.com"
 			svc := &beian.RecordService{SubjectID: rs.ID, Kind: beian.KindWebsite, Status: beian.RecordFiled,
 				Website: &beian.Website{Name: "示例官网", Domains: []string{"example.cn"}, Principal: site},
-				Access: []beian.AccessRecord{{Ours: true, Status: beian.AccessActive, IPs: []beian.IPRange{beian.SingleIP(netip.MustParseAddr("121.36.1.1"))}}}}
+				Access:  []beian.AccessRecord{{Ours: true, Status: beian.AccessActive, IPs: []beian.IPRange{beian.SingleIP(netip.MustParseAddr("121.36.1.1"))}}}}
 			if err := tx.CreateRecordService(ctx, svc); err != nil {
 				return err
 			}
