@@ -81,3 +81,17 @@ func defaultFonts() (*fontData, error) {
 	fontCache.data = d
 	return d, nil
 }
+
+// CheckFonts reports whether letters can be set: nil when both default
+// fonts are present, else an error naming the missing file and its
+// package. serve prints it at start, so that an operator learns before a
+// customer does.
+func CheckFonts() error {
+	for _, p := range []string{DebianFonts.CJK, DebianFonts.Latin} {
+		if _, err := os.Stat(p); err != nil {
+			_, err := DebianFonts.load()
+			return err
+		}
+	}
+	return nil
+}

@@ -30,7 +30,7 @@ import (
 // one of three:
 //
 //   - sign in: an anonymous caller of a page that needs a user is sent to
-//     /login (303 to /login?next=…);
+//     /login (303 to /login?next=…), or told 401 when it asks for JSON;
 //   - refused: 403 or 404. Customers asking for another account's objects
 //     get 404, the same as for objects that do not exist, so IDs cannot be
 //     probed (rows with owned set check that B gets exactly 404); a
@@ -104,8 +104,22 @@ func newPageWorld(t *testing.T, dialect string) *pageWorld {
 	m := &matrixEnv{ts: ts, people: map[string]*beian.User{}, sessions: map[string]*http.Client{}, tokens: map[string]string{}}
 	m.accountA, m.people[whoA] = ts.account("acme")
 	m.recordA = ts.apiRecordFor(m.accountA.ID, fixture.Enterprise("11", 0), "12345678")
-	m.people[whoSubAdmin] = ts.user("acme-ops", beian.RoleSubUser, m.accountA.ID, beian.PolicyBeianAdministrator)
-	m.people[whoSubNone] = ts.user("acme-intern", beian.RoleSubUser, m.accountA.ID)
+	// A's sub-users hold their policies through a group, as the users
+	// page makes them, so that group changes by other rows keep them.
+	ops, err := ts.Workflow.CreateGroup(context.Background(), m.people[whoA], workflow.GroupInput{Name: "备案运维",
+		Policies: []beian.Policy{beian.PolicyBeianAdministrator}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.people[whoSubAdmin] = &beian.User{Login: "acme-ops", DisplayName: "acme-ops", Role: beian.RoleSubUser, AccountID: m.accountA.ID,
+		Groups: []string{ops.ID}, Policies: ops.Policies}
+	m.people[whoSubNone] = &beian.User{Login: "acme-intern", DisplayName: "acme-intern", Role: beian.RoleSubUser, AccountID: m.accountA.ID}
+	ts.update(func(tx beian.Tx) error {
+		if err := ts.createUser(tx, m.people[whoSubAdmin]); err != nil {
+			return err
+		}
+		return ts.createUser(tx, m.people[whoSubNone])
+	})
 	m.accountB, m.people[whoB] = ts.account("globex")
 	m.resources = map[string]string{m.accountA.ID: ts.apiResourceFor(m.accountA.ID, "ecs-a"), m.accountB.ID: ts.apiResourceFor(m.accountB.ID, "ecs-b")}
 	m.people[whoReviewer] = ts.user("rev", beian.RoleReviewer, "")
@@ -222,6 +236,8 @@ type pageCall struct {
 	// fresh asks for a client of its own, signed in as the caller, for
 	// calls that change the session (sign in, sign out, language).
 	fresh bool
+	// json asks for problem JSON (Accept: application/json).
+	json bool
 }
 
 // pageRow says who may call a route and builds the calls.
@@ -607,6 +623,9 @@ func (w *pageWorld) do(who, method string, call pageCall, lang beian.Lang) pageR
 		req.Header.Set("Content-Type", contentType)
 	}
 	req.AddCookie(&http.Cookie{Name: langCookie, Value: string(lang)})
+	if call.json {
+		req.Header.Set("Accept", "application/json")
+	}
 	resp, err := c.Do(req)
 	w.must(err)
 	defer resp.Body.Close()
@@ -687,8 +706,16 @@ func TestPageAuthorisationMatrix(t *testing.T) {
 			run.row(t, p, row, pagePeople, hidden)
 		}
 		// The sub-user's data scope: on orders A made itself, its
-		// administrator sub-user is a stranger (404), A still the owner.
+		// administrator sub-user is a stranger (404), A still the owner —
+		// while it still operates the orders it made.
 		w.creator = whoA
+		w.ts.update(func(tx beian.Tx) error {
+			u, err := tx.FindUser(w.ctx(), w.people[whoSubAdmin].ID)
+			if err == nil && (u.Disabled || !u.Has(beian.PolicyBeianAdministrator)) {
+				t.Errorf("the matrix took the administrator sub-user's policy away: %+v", u)
+			}
+			return err
+		})
 		scoped := 0
 		for _, p := range ordered {
 			row := pageRows[p]
@@ -756,6 +783,13 @@ func (run *pageRun) row(t *testing.T, name string, row pageRow, people, hidden [
 				if !got.signIn() {
 					t.Errorf("%s = %s, want a redirect to sign in", cell, got)
 				}
+				// A script is told 401 instead.
+				asJSON := call
+				asJSON.json = true
+				if r := w.do(who, method, asJSON, lang); r.status != http.StatusUnauthorized {
+					t.Errorf("%s asking for JSON = %s, want 401", cell, r)
+				}
+				run.cells++
 			case allowed:
 				outcome = "allowed"
 				if !got.succeeded(method) {

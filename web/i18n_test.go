@@ -459,6 +459,9 @@ var (
 	htmlSkipped  = regexp.MustCompile(`(?is)<(script|style|code)\b.*?</(script|style|code)>`)
 	htmlTextAttr = regexp.MustCompile(`(?i)\s(?:title|placeholder|aria-label|alt)="([^"]*)"`)
 	idToken      = regexp.MustCompile(`[A-Za-z0-9_.@/:-]+`)
+	// domainName is a domain under a top-level domain no message ID ends
+	// with.
+	domainName = regexp.MustCompile(`\.(cn|com|net|org|gov|edu|io)$`)
 )
 
 // untranslatedKeys returns the message IDs a page shows as text — in its
@@ -475,6 +478,9 @@ func untranslatedKeys(page string, ids messageIDPattern) []string {
 	var raw []string
 	for _, text := range texts {
 		for _, tok := range idToken.FindAllString(text, -1) {
+			if domainName.MatchString(tok) {
+				continue // a site's domain, not an ID (unfiled.example.cn)
+			}
 			if ids.re.MatchString(tok) && !slices.Contains(raw, tok) {
 				raw = append(raw, tok)
 			}
@@ -487,7 +493,7 @@ func TestUntranslatedKeys(t *testing.T) {
 	ids := pageMessageIDs(t)
 	page := `<html><head><script>var x = "order.edit.title"</script></head><body>
 <h1 title="console.queue.nope">order.edit.title</h1><p>备案号 京ICP备12345678号 — order.flash.</p>
-<a href="/portal/orders/1?done=order.x">qingyun-service.cn</a><code>record.websites[a.cn]</code><input name="subject.name" value="order.hidden"></body></html>`
+<a href="/portal/orders/1?done=order.x">qingyun-service.cn</a><code>record.websites[a.cn]</code><td>unfiled.example.cn</td><input name="subject.name" value="order.hidden"></body></html>`
 	got := untranslatedKeys(page, ids)
 	want := []string{"console.queue.nope", "order.edit.title", "order.flash."}
 	if !slices.Equal(got, want) {

@@ -37,6 +37,7 @@ func (s *Server) routes() http.Handler {
 	s.portalRoutes(page)
 	s.outboxRoutes(page)
 	s.consoleRoutes(page)
+	s.complianceRoutes(page)
 	s.apiRoutes(mux)
 	page("/", http.HandlerFunc(s.notFound))
 

@@ -20,6 +20,7 @@ import (
 	"github.com/openbeian/beian"
 	"github.com/openbeian/beian/blob"
 	"github.com/openbeian/beian/jobs"
+	"github.com/openbeian/beian/letter"
 	"github.com/openbeian/beian/notify"
 	"github.com/openbeian/beian/rules"
 	"github.com/openbeian/beian/sqlstore"
@@ -281,6 +282,13 @@ func (m *Main) printBanner(took time.Duration) {
 		}
 	} else if m.Config.Demo {
 		fmt.Fprintf(w, "  Demo logins: see %s\n", filepath.Join(m.Config.DataDir, demoLoginsFile))
+	}
+	if m.Config.Role != "worker" {
+		if err := letter.CheckFonts(); err != nil {
+			// Everything else works; only the prefilled PDF letters wait
+			// for the fonts.
+			fmt.Fprintf(w, "  Warning: prefilled letters (承诺书) cannot be made: %v\n", err)
+		}
 	}
 	fmt.Fprintln(w, "  Stop with Ctrl-C.")
 }
