@@ -157,12 +157,6 @@ func (m *Main) startBureau(ctx context.Context) error {
 	for kind, h := range m.Bureau.Exchange.Handlers() {
 		m.Jobs.Handle(kind, h)
 	}
-	// The compliance work consumes the bureau's feed items; until it
-	// registers its own handler, the items wait in bureau_feed_items.
-	m.Jobs.Handle(workflow.JobComplianceFeed, func(ctx context.Context, j beian.Job) error {
-		m.Logger.Info("bureau feed item stored for the compliance work", "payload", string(j.Payload))
-		return nil
-	})
 	poll := bc.Poll
 	if poll < time.Second {
 		poll = time.Minute

@@ -28,6 +28,8 @@ type Config struct {
 	PublicURL string
 	// Bureau is the connection to the provincial bureau (bureau.go).
 	Bureau BureauConfig
+	// Compliance configures the compliance loop (compliance.go).
+	Compliance ComplianceConfig
 }
 
 // envOr returns the environment variable's value or def.
@@ -65,6 +67,7 @@ func (c *Config) serveFlags(fs *flag.FlagSet) {
 	fs.BoolVar(&c.Demo, "demo", envBool("BEIAN_DEMO", true), "create demo accounts on an empty database (env BEIAN_DEMO)")
 	fs.StringVar(&c.PublicURL, "public-url", envOr("BEIAN_PUBLIC_URL", ""), "URL users reach the server at (env BEIAN_PUBLIC_URL)")
 	c.Bureau.flags(fs)
+	c.Compliance.flags(fs)
 }
 
 func parse(fs *flag.FlagSet, args []string, stderr io.Writer) error {

@@ -22,6 +22,7 @@ import (
 	"github.com/openbeian/beian/jobs"
 	"github.com/openbeian/beian/letter"
 	"github.com/openbeian/beian/notify"
+	"github.com/openbeian/beian/probe"
 	"github.com/openbeian/beian/rules"
 	"github.com/openbeian/beian/sqlstore"
 	"github.com/openbeian/beian/web"
@@ -49,7 +50,10 @@ type Main struct {
 	DemoLogins []DemoLogin
 	// Bureau is the exchange with the provincial bureau (bureau.go).
 	Bureau Bureau
+	// Compliance is the compliance loop (compliance.go).
+	Compliance *workflow.Compliance
 
+	prober   *probe.Prober
 	listener net.Listener
 	http     *http.Server
 	served   chan error
@@ -153,6 +157,9 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	if err := m.startBureau(ctx); err != nil {
 		return err
 	}
+	if err := m.startCompliance(notifier); err != nil {
+		return err
+	}
 
 	if c.Demo {
 		if m.DemoLogins, err = seedDemo(ctx, m.DB, c.DataDir); err != nil {
@@ -231,7 +238,7 @@ func (m *Main) Close() error {
 	if m.Jobs != nil {
 		errs = append(errs, m.Jobs.Stop(ctx))
 	}
-	errs = append(errs, m.Bureau.close(ctx))
+	errs = append(errs, m.Bureau.close(ctx), m.closeCompliance())
 	if m.Blobs != nil {
 		errs = append(errs, m.Blobs.Close())
 	}
