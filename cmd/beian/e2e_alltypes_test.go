@@ -376,6 +376,7 @@ func (a *allTypes) run() {
 	o = a.pass(acme, a.save(acme, o, snapA))
 	a.toBureau(o, bureausim.OpNewFiling)
 	recA := a.record(snapA.Subject.CertificateNumber)
+	a.bureauNoticeOpensCase(recA)
 
 	// 新增网站 → XZWZ.
 	site2 := website("site-b", "青云数据博客", "qingyun-blog61.cn", "121.36.10.41", principal)
@@ -541,4 +542,29 @@ func seedOrphanRecord(t *testing.T, m *Main, snap beian.Snapshot, serial string)
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// bureauNoticeOpensCase checks that serve runs the compliance loop: the
+// bureau's rectification notice (XGTZ) about the filed site, downloaded by
+// the exchange, opens a case for the customer through the program's jobs.
+func (a *allTypes) bureauNoticeOpensCase(rec *beian.Record) {
+	t := a.t
+	svc := rec.Services[0]
+	if _, err := a.sim.RectificationNotice(svc.Number.String(), "网站首页未展示备案号，请限期整改"); err != nil {
+		t.Fatalf("notice: %v", err)
+	}
+	if err := a.x.Download(a.ctx, allTypesProvince); err != nil {
+		t.Fatalf("download: %v", err)
+	}
+	waitFor(t, 30*time.Second, "the case of the bureau's notice", func() bool {
+		var n int
+		if err := a.m.DB.View(a.ctx, func(tx beian.Tx) (err error) {
+			_, n, err = tx.FindCases(a.ctx, beian.CaseFilter{AccountID: rec.Subject.AccountID, ServiceID: svc.ID})
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return n > 0
+	})
+	t.Logf("bureau notice → case of %s", svc.Number)
 }
