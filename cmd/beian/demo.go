@@ -122,5 +122,14 @@ func seedDemoResources(ctx context.Context, tx beian.Tx, accountID string) error
 			return err
 		}
 	}
-	return nil
+	// The demo provider's address range, which holds the servers above, so
+	// that compliance sweeps and the pre-check know which addresses are ours.
+	rg := &beian.ProviderRange{IPs: beian.IPRange{Start: netip.MustParseAddr("121.36.0.0"), End: netip.MustParseAddr("121.36.255.255")},
+		Mainland: true, Name: "演示云 华北-北京四 (cn-north-4)", UpdatedBy: "system:demo"}
+	if err := tx.PutProviderRange(ctx, rg); err != nil {
+		return err
+	}
+	data, _ := json.Marshal(map[string]string{"range": rg.IPs.String(), "reason": "demo"})
+	return tx.AppendAudit(ctx, &beian.AuditEvent{At: now, ActorID: "system:demo", Action: "range.put",
+		EntityType: "provider_range", EntityID: rg.ID, Data: data})
 }
