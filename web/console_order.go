@@ -108,6 +108,7 @@ type consoleOrderData struct {
 	Findings                                                                []consoleFindingGroup
 	Blocking, Warnings, Checklist                                           int
 	PrecheckDate                                                            string
+	PrecheckEnded                                                           bool
 	Record                                                                  *consoleRecordView
 	OtherOrders                                                             []consoleOrderRow
 	History                                                                 []consoleHistoryRow
@@ -161,7 +162,7 @@ func (s *Server) consoleOrderData(tr translator, u *beian.User, f *workflow.Revi
 		StateKey: row.StateKey, Province: row.Province, Created: cxTime(o.CreatedAt), Submitted: cxTime(o.StateChangedAt),
 		Due: newConsoleDue(tr, f.Due), Claim: f.Claim, CanReview: f.CanReview, InReview: f.InReview,
 		CancelSubject: o.Type == beian.CancelSubject, Confirmed: o.CancellationConfirmed, CancelReason: snap.CancelReason,
-		Self: "/console/orders/" + o.ID, Form: form, PrecheckDate: f.Precheck.CheckDate.String(), Subject: o.SubjectName()}
+		Self: "/console/orders/" + o.ID, Form: form, PrecheckDate: f.Precheck.CheckDate.String(), PrecheckEnded: f.PrecheckEnded, Subject: o.SubjectName()}
 	if f.Account != nil {
 		d.Account = f.Account.Name
 	}

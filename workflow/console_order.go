@@ -24,8 +24,11 @@ type ReviewFile struct {
 	CanReview bool
 	InReview  bool
 	// Precheck is the full (submit-mode) pre-check, run when the file is
-	// opened, so facts that changed since submission show.
-	Precheck rules.Result
+	// opened, so facts that changed since submission show. It is not run
+	// for an order that has ended (PrecheckEnded): a filed order's own
+	// record would be reported against it.
+	Precheck      rules.Result
+	PrecheckEnded bool
 	// Fields are the markable fields of the order.
 	Fields    []FieldPath
 	Materials []MaterialView
@@ -126,7 +129,11 @@ func (w *Workflow) OpenReview(ctx context.Context, u *beian.User, id string) (*R
 		f.Materials = append(f.Materials, MaterialView{Material: m, Label: MaterialLabel(&o.Snapshot, &m), Field: MaterialField(&o.Snapshot, &m),
 			Image: strings.HasPrefix(m.MediaType, "image/"), Video: strings.HasPrefix(m.MediaType, "video/")})
 	}
-	f.Precheck = w.Precheck(ctx, o, rules.ModeSubmit)
+	if o.State.InProgress() {
+		f.Precheck = w.Precheck(ctx, o, rules.ModeSubmit)
+	} else {
+		f.PrecheckEnded = true
+	}
 	return f, nil
 }
 
