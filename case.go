@@ -51,7 +51,7 @@ var caseStateText = map[CaseState]Text{
 	CaseExtended:   {"已延期，整改中", "Extended, rectifying"},
 	CaseRechecking: {"复查中", "Re-check requested"},
 	CaseClosed:     {"已整改", "Rectified"},
-	CaseEscalated:  {"逾期未整改，已取消接入", "Overdue: access cancelled"},
+	CaseEscalated:  {"未整改，已取消接入", "Not rectified: access cancelled"},
 	CaseWithdrawn:  {"已撤销", "Withdrawn"},
 }
 
@@ -91,7 +91,7 @@ var caseEventText = map[CaseEvent]Text{
 	CaseEventRecheck:     {"申请复查", "re-check requested"},
 	CaseEventStillFaulty: {"复查未通过", "re-check failed"},
 	CaseEventFix:         {"整改完成", "rectified"},
-	CaseEventEscalate:    {"逾期取消接入", "escalated"},
+	CaseEventEscalate:    {"取消接入", "escalated: access cancelled"},
 	CaseEventWithdraw:    {"撤销", "withdrawn"},
 }
 
@@ -150,7 +150,7 @@ const (
 var caseResolutionText = map[CaseResolution]Text{
 	ResolutionFixed:           {"已整改", "Fixed"},
 	ResolutionCancelled:       {"服务或接入已注销", "Service or access cancelled"},
-	ResolutionAccessCancelled: {"逾期取消接入", "Access cancelled (overdue)"},
+	ResolutionAccessCancelled: {"取消接入", "Access cancelled"},
 	ResolutionWithdrawn:       {"已撤销", "Withdrawn"},
 }
 

@@ -111,7 +111,8 @@ func newEvidenceView(tr translator, e beian.Evidence) evidenceView {
 		CodeLabel: label(tr, "compliance.code."+e.Code, e.Code), Domain: e.Domain, Host: e.Host, DNS: e.DNS, Resolver: e.Resolver,
 		CNAMEs: join(e.CNAMEs), Filed: join(e.Filed), URL: e.URL, HTTPStatus: e.HTTPStatus, Title: e.Title, Expected: e.Expected,
 		Found: join(e.Found), Snippet: e.Snippet, Href: e.Href, Registrar: e.Registrar, Created: e.Created.String(),
-		Expires: e.Expires.String(), Registry: e.Registry, Until: e.Until.String(), Text: e.Text, Detail: e.Detail}
+		Expires: e.Expires.String(), Registry: e.Registry, Until: e.Until.String(), Text: e.Text, Detail: evidenceDetail(tr, e.Detail)}
+	v.DNS = dnsOutcomes(tr, e.DNS)
 	if e.Field != "" {
 		v.Field = label(tr, "compliance.field."+e.Field, e.Field)
 	}
@@ -215,4 +216,39 @@ func (s *Server) newCaseDetail(r *http.Request, v *workflow.CaseView, portal boo
 		d.OrderShort, d.OrderState = shortID(v.Order.ID), v.Order.State.Text().In(tr.lang)
 	}
 	return d
+}
+
+// dnsOutcomes translates the probe's per-host outcomes
+// ("a.cn=nxdomain www.a.cn=unknown(timeout)") into words, keeping the
+// host names and the cause's technical name for staff who debug DNS.
+func dnsOutcomes(tr translator, s string) string {
+	var out []string
+	for _, part := range strings.Fields(s) {
+		host, outcome, ok := strings.Cut(part, "=")
+		if !ok {
+			out = append(out, part)
+			continue
+		}
+		status, cause, _ := strings.Cut(strings.TrimSuffix(outcome, ")"), "(")
+		text := host + " " + label(tr, "compliance.dns."+status, status)
+		if cause != "" {
+			text += " (" + label(tr, "compliance.dns_cause."+cause, cause) + ")"
+		}
+		out = append(out, text)
+	}
+	return strings.Join(out, "; ")
+}
+
+// evidenceDetail translates the probe's detail codes; "within N days" and
+// "filed <date>" carry a value.
+func evidenceDetail(tr translator, d string) string {
+	if n, ok := strings.CutPrefix(d, "within "); ok {
+		if n, ok := strings.CutSuffix(n, " days"); ok {
+			return tr.T("compliance.detail.within", "Days", n)
+		}
+	}
+	if date, ok := strings.CutPrefix(d, "filed "); ok {
+		return tr.T("compliance.detail.filed", "Date", date)
+	}
+	return label(tr, "compliance.detail."+d, d)
 }

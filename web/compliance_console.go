@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/openbeian/beian"
 	"github.com/openbeian/beian/workflow"
@@ -162,9 +163,11 @@ func newSweepRow(tr translator, run *beian.SweepRun) sweepRow {
 
 type complianceSweepsData struct {
 	complianceBase
-	Rows       []sweepRow
-	Total      int
-	Prev, Next string
+	// Schedule says how often sweeps run, "" when periodic sweeps are off.
+	Schedule, DomainSchedule string
+	Rows                     []sweepRow
+	Total                    int
+	Prev, Next               string
 }
 
 // complianceSweeps lists sweep runs with their counts and offers an
@@ -179,6 +182,9 @@ func (s *Server) complianceSweeps(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := &complianceSweepsData{complianceBase: s.complianceBase(r, "sweeps"), Total: total}
+	if e := s.cfg.SweepEvery; e > 0 {
+		d.Schedule, d.DomainSchedule = period(tr, e), period(tr, 7*e)
+	}
 	for _, run := range runs {
 		d.Rows = append(d.Rows, newSweepRow(tr, run))
 	}
@@ -351,7 +357,7 @@ func newUnfiledRow(tr translator, u *beian.UnfiledSite) unfiledRow {
 		row.CaseHref = "/console/compliance/cases/" + u.CaseID
 	}
 	if h := u.Handling; h != nil {
-		row.Result = h.ResultName
+		row.Result = unfiledResultName(tr, h.ResultName)
 	}
 	return row
 }
@@ -399,6 +405,9 @@ func (s *Server) complianceUnfiled(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		s.renderError(w, r, err)
 		return
+	}
+	for i := range results {
+		results[i].Name = unfiledResultName(tr, results[i].Name)
 	}
 	d := &complianceUnfiledData{complianceBase: s.complianceBase(r, "unfiled"), Row: newUnfiledRow(tr, site), Site: site, Results: results,
 		Deadline: beian.DateOf(s.cfg.Clock.Now()).AddDate(0, 0, 7).String()}
@@ -477,4 +486,30 @@ func (s *Server) complianceRangeDelete(w http.ResponseWriter, r *http.Request) {
 	}
 	err := s.cfg.Workflow.DeleteProviderRange(r.Context(), s.currentUser(r), r.PathValue("id"))
 	s.consoleDone(w, r, next, "compliance.flash.range_deleted", err)
+}
+
+// period names a sweep period in hours, or in days when it is whole days
+// of two or more.
+func period(tr translator, d time.Duration) string {
+	if d >= 48*time.Hour && d%(24*time.Hour) == 0 {
+		return tr.T("compliance.period.days", "Count", int(d/(24*time.Hour)))
+	}
+	if d >= time.Hour && d%time.Hour == 0 {
+		return tr.T("compliance.period.hours", "Count", int(d/time.Hour))
+	}
+	return d.String()
+}
+
+// unfiledResultKeys names the handling results of V3.0's default table
+// (未备案网站处理状态), whose names the bureau sends in Chinese.
+var unfiledResultKeys = map[string]string{"已关停": "shut", "已备案": "filed", "已取消接入": "access_cancelled",
+	"非本单位接入": "not_ours", "整改中": "rectifying", "其他": "other"}
+
+// unfiledResultName translates a handling result the bureau names; a name
+// outside the default table stays as the bureau wrote it.
+func unfiledResultName(tr translator, name string) string {
+	if k, ok := unfiledResultKeys[name]; ok {
+		return label(tr, "compliance.unfiled_result."+k, name)
+	}
+	return name
 }

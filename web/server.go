@@ -54,6 +54,10 @@ type Config struct {
 	// bureau's SMS code (工信部短信核验): the bureau simulator's page when
 	// it runs; empty for MIIT's own, https://beian.miit.gov.cn.
 	BureauVerifyURL string
+	// SweepEvery is how often the compliance loop sweeps every filed
+	// service (registrations every seventh period); 0 means periodic
+	// sweeps are off. The sweeps page says which.
+	SweepEvery time.Duration
 	// Liveness verifies the service principals' faces (真实性核验); nil
 	// means staff review of an uploaded video (workflow.StaffReview).
 	Liveness beian.LivenessVerifier

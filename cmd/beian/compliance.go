@@ -2,10 +2,14 @@ package main
 
 import (
 	"flag"
+	"fmt"
 	"os"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
+	"github.com/openbeian/beian"
 	"github.com/openbeian/beian/notify"
 	"github.com/openbeian/beian/probe"
 	"github.com/openbeian/beian/workflow"
@@ -24,6 +28,11 @@ type ComplianceConfig struct {
 	// DeadlineCheck is how often reminders go out and overdue cases are
 	// escalated; 0 means an hour.
 	DeadlineCheck time.Duration
+	// Deadlines are the working days a customer has to rectify, by §9.4
+	// category (A–E); missing ones take workflow.DefaultCaseDeadlines.
+	Deadlines map[beian.CaseCategory]int
+
+	envErr error // a bad BEIAN_CASE_DEADLINES, reported by validate
 }
 
 func (c *ComplianceConfig) flags(fs *flag.FlagSet) {
@@ -34,6 +43,30 @@ func (c *ComplianceConfig) flags(fs *flag.FlagSet) {
 		return nil
 	})
 	c.Resolvers = splitList(os.Getenv("BEIAN_PROBE_DNS"))
+	if v := os.Getenv("BEIAN_CASE_DEADLINES"); v != "" {
+		c.Deadlines, c.envErr = parseDeadlines(v)
+	}
+	fs.Func("case-deadlines", "working days to rectify by category, e.g. A=15,B=10,C=5,D=10,E=5 (env BEIAN_CASE_DEADLINES)", func(s string) (err error) {
+		c.Deadlines, err = parseDeadlines(s)
+		c.envErr = nil // the flag wins over the environment
+		return err
+	})
+}
+
+// parseDeadlines reads "A=15,B=10": a §9.4 category and its working days
+// (1–60).
+func parseDeadlines(s string) (map[beian.CaseCategory]int, error) {
+	out := map[beian.CaseCategory]int{}
+	for _, p := range splitList(s) {
+		k, v, ok := strings.Cut(p, "=")
+		cat := beian.CaseCategory(strings.ToUpper(strings.TrimSpace(k)))
+		days, err := strconv.Atoi(strings.TrimSpace(v))
+		if !ok || err != nil || days < 1 || days > 60 || !slices.Contains(beian.CaseCategories, cat) {
+			return nil, fmt.Errorf("case deadline %q: want a category A–E and 1–60 working days, e.g. A=15", p)
+		}
+		out[cat] = days
+	}
+	return out, nil
 }
 
 func splitList(s string) []string {
@@ -53,7 +86,7 @@ func splitList(s string) []string {
 // start.
 func (m *Main) startCompliance(n *notify.Notifier) error {
 	cc := m.Config.Compliance
-	cfg := workflow.ComplianceConfig{Exchange: m.Bureau.Exchange}
+	cfg := workflow.ComplianceConfig{Exchange: m.Bureau.Exchange, Deadlines: cc.Deadlines}
 	cn, err := notify.NewCaseNotifier(n, func(id string) string {
 		if u := m.URL(); u != "" {
 			return u + "/portal/cases/" + id
@@ -94,4 +127,12 @@ func (m *Main) closeCompliance() error {
 		return nil
 	}
 	return m.prober.Close()
+}
+
+// sweepEvery is the period of the sweeps serve runs, 0 when it runs none.
+func (m *Main) sweepEvery() time.Duration {
+	if m.prober == nil {
+		return 0
+	}
+	return m.Config.Compliance.SweepEvery
 }

@@ -101,6 +101,9 @@ func (c *Config) validate() error {
 	if err := lvl.UnmarshalText([]byte(c.LogLevel)); err != nil {
 		return fmt.Errorf("--log-level: %w", err)
 	}
+	if err := c.Compliance.envErr; err != nil {
+		return fmt.Errorf("BEIAN_CASE_DEADLINES: %w", err)
+	}
 	return nil
 }
 
