@@ -70,6 +70,9 @@ type timelineItem struct {
 	Kind                       string
 }
 
+// providerActions are the order actions only the provider's staff take.
+var providerActions = map[string]bool{string(beian.EventBureauSubmit): true, "video_check": true, "video_result": true, "phone_check": true}
+
 // timeline turns the audit trail into the customer's history: state
 // changes, uploads and confirmations, never internal steps (claims, saves).
 func timeline(tr translator, u *beian.User, o *beian.Order, evs []beian.AuditEvent) []timelineItem {
@@ -117,7 +120,7 @@ func timeline(tr translator, u *beian.User, o *beian.Order, evs []beian.AuditEve
 			it.Actor = tr.T("order.actor.bureau")
 		case strings.HasPrefix(e.ActorID, "system:"):
 			it.Actor = tr.T("order.actor.system")
-		case strings.HasPrefix(action, "review_") || action == "video_check":
+		case strings.HasPrefix(action, "review_") || providerActions[action]:
 			it.Actor = tr.T("order.actor.provider")
 		default:
 			it.Actor = tr.T("order.actor.account")
