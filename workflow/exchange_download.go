@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/netip"
 	"strconv"
 	"strings"
 	"time"
@@ -596,6 +597,9 @@ func (b blacklistFacts) Listed(ctx context.Context, kind rules.BlacklistKind, va
 		rules.BlacklistDomain: beian.BlacklistDomain, rules.BlacklistIP: beian.BlacklistIP}[kind]
 	if k == "" {
 		return false, nil
+	}
+	if a, err := netip.ParseAddr(value); k == beian.BlacklistIP && err == nil {
+		value = a.Unmap().String() // the feed stores IPv4 in dotted form, never ::ffff:-mapped
 	}
 	var listed bool
 	err := b.store.View(ctx, func(tx beian.Tx) error {

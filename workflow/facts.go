@@ -2,11 +2,139 @@ package workflow
 
 import (
 	"context"
+	"net/netip"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/openbeian/beian"
+	"github.com/openbeian/beian/probe"
 	"github.com/openbeian/beian/rules"
 )
+
+// NewStoreFacts returns the pre-check's facts that our own store holds:
+// records and in-progress orders, the contact blind index, the bureau's
+// blacklists (as the download feed stores them), the provider's address
+// ranges (the admin's table the compliance sweeps use) and each order's
+// resource. DNS, homepages and domain registrations reach the network and
+// are left to the caller. Wire the result into Config.Facts.
+func NewStoreFacts(store beian.Store, clock beian.Clock) rules.Facts {
+	sf := &storeFacts{store: store}
+	return rules.Facts{Records: sf, Contacts: sf, Blacklist: BlacklistFacts(store),
+		Networks: NewNetworkFacts(store, clock), Resources: NewResourceFacts(store, clock)}
+}
+
+// checkFacts returns the facts of one pre-check: the configured ones, with
+// the store's records and contacts where none are configured, and the
+// provider's ranges as they are now.
+func (w *Workflow) checkFacts(ctx context.Context) rules.Facts {
+	facts := w.facts
+	if facts.Records == nil || facts.Contacts == nil {
+		sf := &storeFacts{store: w.store}
+		if facts.Records == nil {
+			facts.Records = sf
+		}
+		if facts.Contacts == nil {
+			facts.Contacts = sf
+		}
+	}
+	if n, ok := facts.Networks.(*storeNetworks); ok {
+		var err error
+		// One table for the whole check, so an admin's edit mid-check
+		// cannot split a range's two ends.
+		if facts.Networks, err = n.forCheck(ctx); err != nil {
+			w.log.WarnContext(ctx, "provider address ranges not reloaded", "err", err)
+		}
+	}
+	return facts
+}
+
+// Freshness of the in-memory copy of the provider's ranges: an admin's edit
+// reaches the pre-check within networksMaxAge; a failed load is retried
+// sooner, keeping the old table meanwhile.
+const (
+	networksMaxAge      = time.Minute
+	networksRetry       = 5 * time.Second
+	networksLoadTimeout = 5 * time.Second
+)
+
+// NewNetworkFacts returns the provider's address ranges from the store as
+// rules.NetworkFacts. The ranges are loaded now and reloaded when a minute
+// old (by clock), so classifying an address needs no query. An empty table
+// classifies every address as not ours; the workflow's pre-check treats
+// it as a missing fact instead (see checkFacts).
+func NewNetworkFacts(store beian.Store, clock beian.Clock) rules.NetworkFacts {
+	if clock == nil {
+		clock = beian.SystemClock{}
+	}
+	n := &storeNetworks{store: store, clock: clock}
+	_, _, _ = n.current(context.Background()) // a failure is retried on first use
+	return n
+}
+
+type storeNetworks struct {
+	store beian.Store
+	clock beian.Clock
+
+	mu     sync.Mutex
+	ranges *probe.Ranges // the last table loaded; nil before the first
+	count  int           // its number of ranges
+	at     time.Time     // when the last load was tried
+	ok     bool          // whether it succeeded
+}
+
+var _ rules.NetworkFacts = (*storeNetworks)(nil)
+
+// Classify implements rules.NetworkFacts.
+func (n *storeNetworks) Classify(a netip.Addr) (ours, mainland bool) {
+	r, _, _ := n.current(context.Background())
+	if r == nil {
+		return false, false
+	}
+	return r.Classify(a)
+}
+
+// forCheck returns the table a pre-check classifies against, or nil while
+// there is none: an unconfigured table says nothing about an address, so
+// the rule asks a reviewer rather than blocking every filing. err is a
+// failed reload; the previous table is still returned.
+func (n *storeNetworks) forCheck(ctx context.Context) (rules.NetworkFacts, error) {
+	r, count, err := n.current(ctx)
+	if r == nil || count == 0 {
+		return nil, err
+	}
+	return r, err
+}
+
+// current returns the table, reloading it when stale. The lock is held
+// through the load so that concurrent checks wait for one query instead of
+// each making their own.
+func (n *storeNetworks) current(ctx context.Context) (*probe.Ranges, int, error) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	now := n.clock.Now()
+	wait := networksRetry
+	if n.ok {
+		wait = networksMaxAge
+	}
+	// A clock set back (tests, NTP) also reloads.
+	if !n.at.IsZero() && !now.Before(n.at) && now.Sub(n.at) < wait {
+		return n.ranges, n.count, nil
+	}
+	n.at, n.ok = now, false
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), networksLoadTimeout)
+	defer cancel()
+	var rs []beian.ProviderRange
+	if err := n.store.View(ctx, func(tx beian.Tx) (err error) { rs, err = tx.ProviderRanges(ctx); return }); err != nil {
+		return n.ranges, n.count, err
+	}
+	r, err := providerRanges(rs)
+	if err != nil {
+		return n.ranges, n.count, err
+	}
+	n.ranges, n.count, n.ok = r, len(rs), true
+	return r, len(rs), nil
+}
 
 // storeFacts answers the pre-check's questions about our own records,
 // orders and contacts from the store, each in one read transaction.

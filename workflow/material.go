@@ -357,9 +357,7 @@ func sizeText(n int64) string {
 // with the facts the pre-check uses. Draft mode is cheap and fits every
 // page view; submit mode adds the documents that depend on remote facts.
 func (w *Workflow) RequiredMaterials(ctx context.Context, o *beian.Order, mode rules.Mode) []rules.MaterialNeed {
-	facts := w.facts
-	sf := &storeFacts{store: w.store}
-	facts.Records, facts.Contacts = sf, sf
+	facts := w.checkFacts(ctx)
 	return w.rules.RequiredMaterials(ctx, rules.Input{Order: o, CheckDate: beian.DateOf(w.clock.Now()), Mode: mode, Facts: facts, Overrides: w.over})
 }
 

@@ -121,9 +121,7 @@ func (w *Workflow) Orders(ctx context.Context, u *beian.User, f beian.OrderFilte
 // Precheck runs the rule catalogue on an order's current data: the fast
 // draft mode on every save, the full mode before submission.
 func (w *Workflow) Precheck(ctx context.Context, o *beian.Order, mode rules.Mode) rules.Result {
-	facts := w.facts
-	sf := &storeFacts{store: w.store}
-	facts.Records, facts.Contacts = sf, sf
+	facts := w.checkFacts(ctx)
 	res := w.rules.Check(ctx, rules.Input{Order: o, CheckDate: beian.DateOf(w.clock.Now()), Mode: mode, Facts: facts, Overrides: w.over})
 	for _, fe := range res.FactErrors {
 		w.log.WarnContext(ctx, "pre-check fact failed", "rule", fe.Rule, "fact", string(fe.Fact), "err", fe.Err)

@@ -40,9 +40,10 @@ type Config struct {
 	Clock    beian.Clock
 	Calendar *workday.Calendar
 	Rules    *rules.Engine
-	// Facts supplies the remote facts of the pre-check (domains, DNS,
-	// homepages, blacklists, resources); the store-backed record and
-	// contact facts are added by the workflow itself.
+	// Facts supplies the facts of the pre-check: NewStoreFacts gives the
+	// store's (records, contacts, blacklists, address ranges, resources),
+	// the caller adds the network's (domains, DNS, homepages). Without
+	// Records or Contacts the workflow reads them from Store itself.
 	Facts     rules.Facts
 	Overrides *rules.Overrides
 	SLA       SLA

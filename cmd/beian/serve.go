@@ -23,7 +23,6 @@ import (
 	"github.com/openbeian/beian/letter"
 	"github.com/openbeian/beian/notify"
 	"github.com/openbeian/beian/probe"
-	"github.com/openbeian/beian/rules"
 	"github.com/openbeian/beian/sqlstore"
 	"github.com/openbeian/beian/web"
 	"github.com/openbeian/beian/workflow"
@@ -132,9 +131,11 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		return fmt.Errorf("document storage: %w", err)
 	}
 	m.Workflow = workflow.New(workflow.Config{Store: m.DB, Clock: m.Clock, Logger: m.Logger,
-		// The pre-check reads each order's resource or authorization code
-		// (its basis) from the store.
-		Facts: rules.Facts{Resources: workflow.NewResourceFacts(m.DB, m.Clock)}})
+		// The pre-check reads what our store knows: records, in-progress
+		// orders, contacts, the bureau's blacklists, the provider's address
+		// ranges and each order's resource. Probes that reach the network
+		// (DNS, homepages, RDAP) are not wired here.
+		Facts: workflow.NewStoreFacts(m.DB, m.Clock)})
 	// Notifications: SMTP and the SMS gateway from the environment (see
 	// notify.FromEnv); without them every message stays in the outbox.
 	nc, err := notify.FromEnv(func(k string) string {
