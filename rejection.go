@@ -61,7 +61,7 @@ var RejectionReasons = []RejectionReason{
 	{"R21", Text{"备案类型识别有误（名称或证件号码填写错误）", "The filing type was mis-detected (a typo in the name or certificate number)"},
 		Text{"请放弃本订单，使用正确信息重新验证备案类型。", "Abandon this order and verify the filing type again with the correct data."}},
 	{"R22", Text{"该证件存在进行中的订单", "This certificate has an order in progress"},
-		Text{"请在「我的备案」中完成或放弃另一个订单。", "Finish or abandon the other order in My filings."}},
+		Text{"请在「我的订单」中完成另一个订单，或打开它在「其他操作」中选择「放弃备案」。", "Finish the other order, or open it under My orders and choose Abandon under Other actions."}},
 	{"R23", Text{"网站主办者冲突：同一主体已在其他接入商提交", "Host conflict: the subject is submitted at another provider too"},
 		Text{"请在其中一家接入商放弃订单；同一主体只能有一个订单在管局审核。", "Abandon the order at one of the providers; only one order per subject may be at the bureau."}},
 	{"R24", Text{"主体已注销或为空壳主体", "The subject is cancelled or an empty shell"},

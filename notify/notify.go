@@ -306,7 +306,7 @@ func (n *Notifier) orderView(ctx context.Context, tx beian.Tx, o *beian.Order, a
 	if r := o.Review; r != nil && r.Event == args.Event {
 		v.Opinion = strings.TrimSpace(r.Opinion)
 		for _, m := range r.Marks {
-			v.Marks = append(v.Marks, n.markView(m, lang))
+			v.Marks = append(v.Marks, n.markView(&o.Snapshot, m, lang))
 		}
 	}
 	if args.Event == beian.EventBureauApprove {
@@ -336,11 +336,16 @@ func (v *view) paragraphs(text string) []string {
 	return out
 }
 
-// markView explains one marked field with its catalogue rule.
-func (n *Notifier) markView(m beian.FieldMark, lang beian.Lang) markView {
-	mv := markView{Field: m.Field, Note: strings.TrimSpace(m.Note), Title: m.Field}
-	if r, ok := n.rules.Rule(m.RuleID); ok {
-		mv.Title, mv.Reason, mv.Remedy = r.Title.In(lang), r.Reason.In(lang), r.Remedy.In(lang)
+// markView explains one marked field: its label as the portal shows it
+// (never the raw path), and the reason and the customer's remedy of the
+// rejection row or catalogue rule the mark cites, as
+// workflow.Workflow.ExplainMark finds them.
+func (n *Notifier) markView(s *beian.Snapshot, m beian.FieldMark, lang beian.Lang) markView {
+	mv := markView{Label: rules.FieldLabel(s, m.Field).In(lang), Note: strings.TrimSpace(m.Note)}
+	if r, ok := beian.RejectionReasonByID(m.RuleID); ok {
+		mv.Reason, mv.Remedy = r.Title.In(lang), r.Remedy.In(lang)
+	} else if r, ok := n.rules.Rule(m.RuleID); ok {
+		mv.Reason, mv.Remedy = r.Reason.In(lang), r.CustomerRemedy().In(lang)
 	}
 	if mv.Reason == "" {
 		mv.Reason, mv.Note = mv.Note, ""

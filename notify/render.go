@@ -37,11 +37,10 @@ type view struct {
 // markView is one field a reviewer marked, with the catalogue's reason and
 // remedy for it.
 type markView struct {
-	Title  string
-	Field  string
+	Label  string // the field as the portal names it: 资料 › 主办单位证件
 	Reason string
-	Remedy string
-	Note   string
+	Remedy string // what the customer does, never the reviewer's checklist
+	Note   string // the reviewer's note
 }
 
 // rendered is one message's texts in one language.

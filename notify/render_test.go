@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/openbeian/beian"
+	"github.com/openbeian/beian/rules"
 )
 
 func sampleView(sms bool) *view {
@@ -13,7 +14,7 @@ func sampleView(sms bool) *view {
 		Type: "首次备案", State: "接入商审核为待修改", Subject: "深圳示例科技有限公司", Bureau: "广东省通信管理局",
 		Date: "2026年11月30日", Due: "2026年12月2日", Opinion: "请补充营业执照。", ICPNumber: "粤ICP备2026000001号",
 		SMSRequired: sms, Link: "https://beian.example.com/home",
-		Marks: []markView{{Title: "必传材料", Field: "materials", Reason: "缺少营业执照。", Remedy: "请上传。", Note: "照片模糊"}},
+		Marks: []markView{{Label: "资料 › 主办单位证件", Reason: "缺少营业执照。", Remedy: "请上传。", Note: "照片模糊"}},
 	}
 }
 
@@ -83,7 +84,7 @@ func TestTemplatesComplete(t *testing.T) {
 					}
 				}
 				if full && (key == "order.review_supplement" || key == "order.review_reject") {
-					for _, want := range []string{"缺少营业执照。", "请上传。", "照片模糊", "materials", "请补充营业执照。"} {
+					for _, want := range []string{"缺少营业执照。", "请上传。", "照片模糊", "资料 › 主办单位证件", "请补充营业执照。"} {
 						if !strings.Contains(out.Text, want) || !strings.Contains(out.HTML, want) {
 							t.Errorf("%s %s: mark detail %q missing from a part", lang, key, want)
 						}
@@ -150,4 +151,72 @@ func TestBureauName(t *testing.T) {
 	if orderRef("0190c0de-0000-7000-8000-00000000abcd") != "0000ABCD" {
 		t.Error("orderRef")
 	}
+}
+
+// TestMarksNameFieldsByLabel renders a needs-modification message whose
+// marks cite a reviewer-attention rule, a blocking rule and a rejection
+// row, in both languages: each item is titled by the field's label as the
+// portal shows it, never by its path, and carries the reason, the
+// customer's remedy (not the reviewer's checklist) and the note.
+func TestMarksNameFieldsByLabel(t *testing.T) {
+	r, err := newRenderer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := &Notifier{rules: rules.Default()}
+	snap := &beian.Snapshot{Websites: []beian.Website{{Name: "松风随笔"}}}
+	marks := []beian.FieldMark{
+		{Field: "materials." + rules.MaterialSubjectCertificate, RuleID: "UPLOAD-IMAGE-CLARITY", Note: "营业执照反光"},
+		{Field: "subject.principal.mobile", RuleID: "CONTACT-FORMAT"},
+		{Field: "websites[0].domains[0]", RuleID: "R22"},
+	}
+	paths := []string{"materials.subject_certificate", "subject.principal.mobile", "websites[0]", "字段", "(field", "field "}
+	for _, c := range []struct {
+		lang   beian.Lang
+		labels []string
+		want   []string
+	}{
+		{beian.LangZH, []string{"1. 资料 › 主办单位证件", "2. 主体负责人 › 手机号码", "3. 网站 1「松风随笔」 › 域名 1"},
+			[]string{"原因：备案证件图片不清晰或不完整将被驳回。", "修改措施：请对证件原件重新拍照", "审核员说明：营业执照反光", "「我的订单」"}},
+		{beian.LangEN, []string{"1. Documents › Subject's certificate", "2. Subject principal › Mobile", "3. Website 1 “松风随笔” › Domains 1"},
+			[]string{"Reason: ", "Remedy: Photograph or colour-scan the original again", "all four edges", "Reviewer's note: 营业执照反光", "My orders"}},
+	} {
+		v := sampleView(true)
+		v.Marks = nil
+		for _, m := range marks {
+			v.Marks = append(v.Marks, n.markView(snap, m, c.lang))
+		}
+		out, err := r.render(c.lang, "order.review_supplement", v, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range append(c.labels, c.want...) {
+			if !strings.Contains(out.Text, want) {
+				t.Errorf("%s: text lacks %q:\n%s", c.lang, want, out.Text)
+			}
+		}
+		for _, l := range c.labels {
+			l = strings.SplitN(l, ". ", 2)[1]
+			if !strings.Contains(out.HTML, htmlEscape(l)) {
+				t.Errorf("%s: HTML lacks the label %q", c.lang, l)
+			}
+		}
+		for _, part := range []string{out.Text, out.HTML} {
+			for _, p := range paths {
+				if strings.Contains(part, p) {
+					t.Errorf("%s: a raw path or field tag %q shows:\n%s", c.lang, p, part)
+				}
+			}
+			for _, reviewer := range []string{"审核员请", "Reviewer:"} {
+				if strings.Contains(part, reviewer) {
+					t.Errorf("%s: the reviewer's checklist reached the customer: %q", c.lang, reviewer)
+				}
+			}
+		}
+	}
+}
+
+// htmlEscape escapes as html/template does for text, enough for labels.
+func htmlEscape(s string) string {
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", "'", "&#39;", `"`, "&#34;").Replace(s)
 }

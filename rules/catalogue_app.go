@@ -28,6 +28,7 @@ func appRules() []*Rule {
 			Applies:  apps,
 			Reason:   t("APP名称须与各平台上架名称一致，不能使用热门应用名称或行业名词；图标不能是系统图标，不能含误导元素。", "The app name must be identical on every platform, not a popular app's name or an industry noun; the icon must not be a system icon or misleading."),
 			Remedy:   t("审核员请核对APP名称与图标。", "Reviewer: check the app's name and icon."),
+			Fix:      t("请使用与各应用平台上架名称一致的APP名称，不要使用热门应用名称或行业名词；图标不要使用系统图标，不要含误导元素。", "Use the app's name exactly as each app store lists it, not a popular app's name or an industry term; the icon may not be a system icon or contain misleading elements."),
 			Sources:  []string{"§5.4"},
 			check: func(c *checker) {
 				for i := range c.snap.Apps {

@@ -27,6 +27,7 @@ func contactRules() []*Rule {
 			Applies:  Scope{Types: typesReviewed},
 			Reason:   t("初审时审核员会拨打负责人的手机和应急电话；电话未接通、停机或拦截将被驳回（电话核验问题）。所有电话须真实、本人长期使用。", "Reviewers call each responsible person's mobile and emergency phone; calls not answered, dead or blocked lead to rejection. Every phone must be real, long-term and the person's own."),
 			Remedy:   t("审核员请拨打手机与应急电话完成电话核验；未接通时请客户保持电话畅通并回拨客服热线完成核验。", "Reviewer: call the mobile and the emergency phone; if unanswered, the customer keeps them reachable and calls back the hotline to verify."),
+			Fix:      t("请保持所有负责人的手机和应急电话畅通，接听审核员的核验来电；未接到时请回拨客服热线完成电话核验。", "Keep every person's mobile and emergency phone reachable and answer the reviewer's call; if you missed it, call the support hotline back to complete the phone check."),
 			Sources:  []string{"§4.3", "§6.4.1", "R15", "R27"},
 			check: func(c *checker) {
 				for i := range c.persons {
@@ -48,7 +49,7 @@ func contactRules() []*Rule {
 			SeverityNote: t("湖南个人备案须用湖南手机号（阻断）；其他省份建议使用本省号段（警告）；青海、西藏无归属地要求。", "Hunan individuals need a Hunan mobile (blocking); elsewhere local numbers are advised (warning); Qinghai and Tibet have no requirement."),
 			Applies:      Scope{Types: typesFiling},
 			Reason:       t("联系电话不是备案地区号段。", "The contact number is not from the filing province."),
-			Remedy:       t("请使用备案省份号段的手机号码（湖南个人备案必须使用湖南手机号）。", "Use a mobile number from the filing province (Hunan individuals must)."),
+			Remedy:       t("请使用备案省份号段的手机号码。", "Use a mobile number from the filing province."),
 			Sources:      []string{"§6.4.2", "R15", "S62", "§7 湖南", "§7 青海", "§7 西藏"},
 			PackKeys:     []string{"contact.local_mobile"},
 			Facts:        []FactKind{FactContacts},
@@ -246,10 +247,12 @@ func checkLocalMobile(c *checker) {
 		}
 		if home != c.prov.Code {
 			msg := t("联系电话不是备案地区（"+c.prov.Name+"）号段，建议使用本省号码。", "The mobile is not a "+c.prov.NameEN+" number; local numbers are advised.")
+			fix := t("建议使用"+c.prov.Name+"号段的手机号码。", "Use a "+c.prov.NameEN+" mobile number if you can.")
 			if sev == Blocking {
 				msg = t(c.prov.Name+"管局要求个人备案使用"+c.prov.Name+"手机号码，该号码不是"+c.prov.Name+"号段。", "The "+c.prov.NameEN+" bureau requires individuals to use a "+c.prov.NameEN+" mobile; this one is not.")
+				fix = t("请更换为"+c.prov.Name+"号段的手机号码。", "Use a "+c.prov.NameEN+" mobile number instead.")
 			}
-			c.emit(pr.field+".mobile", sev, msg, c.rule.Remedy)
+			c.emit(pr.field+".mobile", sev, msg, fix)
 		}
 	}
 }

@@ -16,7 +16,7 @@ func domainRules() []*Rule {
 			Severity: Blocking,
 			Applies:  Scope{Types: typesServices, Kinds: kindsWebsite},
 			Reason:   t("网站没有填写域名。", "The website has no domain."),
-			Remedy:   t("请填写网站的顶级域名（如 example.cn）；陕西政府网站可只以IP备案。", "Give the website's registrable domain (e.g. example.cn); Shaanxi government sites may file by IP alone."),
+			Remedy:   t("请填写网站的顶级域名（如 example.cn）。", "Give the website's registrable domain (e.g. example.cn)."),
 			Sources:  []string{"§5.3", "§6.2.7"},
 			PackKeys: []string{"domain.government_ip_only_allowed"},
 			check: func(c *checker) {
@@ -240,6 +240,7 @@ func domainRules() []*Rule {
 			Applies:  Scope{Types: typesNaming, Natures: []beian.Nature{beian.NatureGovernment}, Kinds: kindsWebsite},
 			Reason:   t(".政务 域名的主体部分须为机构的全称或规范简称。", "A .政务 domain's name must be the organisation's full or standard short name."),
 			Remedy:   t("审核员请核对域名与机构名称相符。", "Reviewer: check the domain matches the organisation's name."),
+			Fix:      t("请使用主体部分为机构全称或规范简称的 .政务 域名。", "Use a .政务 domain whose name is the organisation's full name or its standard short name."),
 			Sources:  []string{"§6.2.7"},
 			check: func(c *checker) {
 				for i := range c.domains {

@@ -71,7 +71,7 @@ func orderRules() []*Rule {
 			Severity: Blocking,
 			Applies:  Scope{Types: typesOnRecord},
 			Reason:   t("变更、注销、取消接入和迁移只能针对在本接入商备案成功的主体和服务。", "Changes, cancellations, access cancellations and migrations act only on subjects and services filed through this provider."),
-			Remedy:   t("请在「我的备案」中选择要操作的备案；在其他接入商备案的，请到原接入商或管局办理，或先做新增接入。", "Pick the filing in 我的备案; filings made elsewhere are handled at that provider or the bureau, or first add access here."),
+			Remedy:   t("请在「我的备案」中选择要操作的备案；在其他接入商备案的，请到原接入商或管局办理，或先做新增接入。", "Pick the filing under My records; filings made elsewhere are handled at that provider or the bureau, or first add access here."),
 			Sources:  []string{"§3", "§6.1.7"},
 			Facts:    []FactKind{FactRecords},
 			check:    checkRecordAtProvider,
@@ -93,7 +93,7 @@ func orderRules() []*Rule {
 			Title:    t("同一主体只能有一个进行中的订单", "One order in progress per subject"),
 			Severity: Blocking,
 			Reason:   t("此证件存在进行中的订单。", "This certificate has an order in progress."),
-			Remedy:   t("请等待该订单完成，或在「我的备案 > 正在备案订单」中放弃它后再提交。", "Wait for that order to finish, or abandon it under 我的备案 > 正在备案订单 first."),
+			Remedy:   t("请等待该订单完成，或在「我的订单」中打开该订单，在「其他操作」中选择「放弃备案」后再提交。", "Wait for that order to finish, or open it under My orders and choose Abandon under Other actions first."),
 			Sources:  []string{"§3", "§6.1.2", "R22"},
 			Facts:    []FactKind{FactRecords},
 			check:    checkInProgress,
@@ -105,6 +105,7 @@ func orderRules() []*Rule {
 			Applies:  Scope{Types: typesNew},
 			Reason:   t("同一主体在其他接入商有进行中的首次备案时，本接入商不能再为其备案（网站主办者冲突），只有一个订单能到管局。", "While the subject's first filing is in progress at another provider, no other filing of it can proceed here; only one order per subject may be at the bureau."),
 			Remedy:   t("审核员请在工信部备案系统核实该主体没有在其他接入商进行中的备案；如有，请客户在其中一家放弃。", "Reviewer: confirm at MIIT that the subject has no filing in progress at another provider; if it has, the customer abandons one of them."),
+			Fix:      t("同一主体只能在一家接入商有进行中的备案：如在其他接入商也提交了备案，请在其中一家放弃订单后再提交。", "A subject may have a filing in progress at one provider only: if you also filed elsewhere, abandon the order at one of them, then submit again."),
 			Sources:  []string{"§3", "§6.1.3", "R23"},
 			Facts:    []FactKind{FactRecords},
 			check:    checkHostConflict,
@@ -159,7 +160,7 @@ func orderRules() []*Rule {
 			Severity: Blocking,
 			Applies:  Scope{Types: typesResource},
 			Reason:   t("备案授权码无效：已被使用、关联资源已到期，或未授权给本账号。", "The authorization code is invalid: already used, its resource expired, or it was not granted to this account."),
-			Remedy:   t("请到「授权码管理」中申请新的授权码，或请授权码所有者授权给本账号；每个授权码只能使用一次。", "Get a new code under 授权码管理, or ask its owner to grant it to this account; each code is used once."),
+			Remedy:   t("请到「授权码管理」中申请新的授权码，或请授权码所有者授权给本账号；每个授权码只能使用一次。", "Get a new code under Authorization codes, or ask its owner to grant it to this account; each code is used once."),
 			Sources:  []string{"§6.1.5", "§10.2", "S14"},
 			Facts:    []FactKind{FactResources},
 			check:    checkAuthCode,
@@ -454,7 +455,7 @@ func checkResourceRegion(c *checker) {
 		return
 	}
 	if r == nil {
-		c.fail("resource", t("订单未选择备案资源或授权码。", "The order has no filing resource or authorization code."), t("请在「产品验证」中选择可备案的资源，或填写备案授权码。", "Choose an eligible resource in product verification, or enter an authorization code."))
+		c.fail("resource", t("订单未选择备案资源或授权码。", "The order has no filing resource or authorization code."), t("请在「产品验证」中选择可备案的资源，或填写备案授权码。", "Choose an eligible resource under Product verification, or enter an authorization code."))
 		return
 	}
 	if r.Kind == ResourceAuthCode {

@@ -148,6 +148,7 @@ func siteRules() []*Rule {
 			Applies:  Scope{Types: typesNaming, Kinds: kindsWebsite, Natures: naturesUnits},
 			Reason:   t("广东管局要求网站名称体现实际服务（如「XX公司官网」「XX管理系统」）。", "The Guangdong bureau wants the site name to reflect the actual service (XX公司官网, XX管理系统)."),
 			Remedy:   t("审核员请核对网站名称与实际服务相符。", "Reviewer: check the name fits the actual service."),
+			Fix:      t("请修改网站名称，使其体现网站的实际服务（如「XX公司官网」「XX管理系统」）。", "Rename the site so that its name reflects the actual service (e.g. XX公司官网, XX管理系统)."),
 			Sources:  []string{"§6.5.3", "§7 广东"},
 			PackKeys: []string{"site_name.must_reflect_service"},
 			check: func(c *checker) {
@@ -155,7 +156,7 @@ func siteRules() []*Rule {
 					return
 				}
 				for i := range c.snap.Websites {
-					c.fail(index("websites", i)+".name", c.rule.Reason, c.rule.Remedy)
+					c.fail(index("websites", i)+".name", t(c.prov.Name+"管局要求网站名称体现实际服务（如「XX公司官网」「XX管理系统」）。", "The "+c.prov.NameEN+" bureau wants the site name to reflect the actual service (XX公司官网, XX管理系统)."), c.rule.Remedy)
 				}
 			},
 		},
@@ -280,6 +281,7 @@ func siteRules() []*Rule {
 			Applies:  naming,
 			Reason:   t("西藏、天津管局要求网站名称与主办单位性质相符。", "The Tibet and Tianjin bureaus want the site name to fit the subject's nature."),
 			Remedy:   t("审核员请核对网站名称与主办单位性质相符。", "Reviewer: check the name fits the subject's nature."),
+			Fix:      t("请修改网站名称，使其与主办单位的性质相符。", "Rename the site so that its name fits the subject's nature."),
 			Sources:  []string{"§6.5.4", "§7 西藏"},
 			PackKeys: []string{"site_name.must_match_nature"},
 			check: func(c *checker) {
@@ -389,6 +391,7 @@ func siteRules() []*Rule {
 			Applies:  Scope{Types: typesServices, Kinds: kindsWebsite},
 			Reason:   t("网站内容须合法（无色情、赌博、毒品、政治等违规内容），且在主体经营范围内；个人网站只能是个人内容。", "Content must be lawful (no pornography, gambling, drugs, politics …) and within the subject's scope; individuals' sites carry personal content only."),
 			Remedy:   t("审核员请核对网站计划内容与名称、主体性质相符；个人网站请客户在备注中声明仅用于个人用途。", "Reviewer: check the planned content fits the name and the nature; individuals declare personal use in the remark."),
+			Fix:      t("请确认网站计划内容合法，并与网站名称和主体经营范围相符；个人网站请在备注中声明仅用于个人用途。", "Make sure the planned content is lawful and fits the site's name and the subject's business scope; individuals declare in the remark that the site is for personal use only."),
 			Sources:  []string{"§6.5.7", "R10", "§9.4"},
 			check: func(c *checker) {
 				for i := range c.snap.Websites {
@@ -454,6 +457,7 @@ func siteRules() []*Rule {
 			Applies:  Scope{Types: typesServices},
 			Reason:   t("上传的前置审批文件不清晰、不完整将被驳回。", "Unclear or incomplete pre-approval files are rejected."),
 			Remedy:   t("审核员请核对前置审批文件为清晰、完整的资料图片，且与填写的审批号一致。", "Reviewer: check the file is a clear, complete image matching the number entered."),
+			Fix:      t("请重新上传清晰、完整的前置审批文件图片（四边完整、文字清晰可辨），并确认与填写的审批号一致。", "Upload the pre-approval file again as a clear, complete image (all four edges, every word legible) matching the approval number you entered."),
 			Sources:  []string{"R12", "S27", "S28"},
 			check: func(c *checker) {
 				c.eachPreApproval(func(at path, p *beian.PreApproval) {
@@ -468,6 +472,7 @@ func siteRules() []*Rule {
 			Applies:  Scope{Types: typesNew, Natures: naturesUnits},
 			Reason:   t("营业执照的经营范围中有涉及到前置审批类的，即使网站内容跟这些信息没有关系，也需办理前置审批（部分省份可提交本省的《不涉及前置审批承诺书》）。", "When the business scope names a pre-approval sector, the permit is needed even if the site does not touch it (some provinces accept their own no-involvement commitment)."),
 			Remedy:   t("审核员请核对营业执照经营范围；涉及前置审批项时要求客户提供相应审批或本省模板的承诺书。", "Reviewer: read the licence's business scope; if it names a pre-approval sector, ask for the permit or the province's commitment."),
+			Fix:      t("营业执照经营范围涉及前置审批项的，请上传相应的前置审批文件，或按备案省份的模板签署并上传《不涉及前置审批承诺书》。", "If the licence's business scope names a pre-approval sector, upload the permit, or sign and upload the filing province's commitment that the site involves none."),
 			Sources:  []string{"§5.6", "S76"},
 			check: func(c *checker) {
 				if c.subj.CertificateType == beian.CertBusinessLicence || c.subj.CertificateType == beian.CertUSCC {

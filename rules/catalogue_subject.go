@@ -132,6 +132,7 @@ func subjectRules() []*Rule {
 			Applies:  Scope{Types: typesFiling, Natures: naturesUnits},
 			Reason:   t("营业执照核准日期需为最新；经营范围、住所等变更后须使用新执照。", "The business licence must carry its newest approval date; after changes of scope or address the new licence is used."),
 			Remedy:   t("审核员请在国家企业信用信息公示系统核对执照的核准日期为最新。", "Reviewer: check at the national enterprise credit system that the licence's approval date is the newest."),
+			Fix:      t("请上传最新的营业执照（最近一次变更后核准的），并按新执照填写主体信息。", "Upload the newest business licence (approved after the latest change) and enter the subject's data as it shows."),
 			Sources:  []string{"§6.3.4", "R3", "S46"},
 			check: func(c *checker) {
 				if c.subj.CertificateType == beian.CertBusinessLicence || c.subj.CertificateType == beian.CertUSCC {
@@ -146,6 +147,7 @@ func subjectRules() []*Rule {
 			Applies:  Scope{Types: typesFiling, Natures: naturesUnits},
 			Reason:   t("主办单位名称、证件号码、住所、法定代表人须与国家企业信用信息公示系统一致，且登记状态正常（非注销、吊销、歇业、经营异常）；单位法人变更或更换主体负责人后须及时变更备案。", "The subject's name, number, address and legal representative must match the national credit registry, with normal status (not deregistered, revoked, suspended or listed as abnormal); after a change of legal rep or principal the filing must be changed."),
 			Remedy:   t("审核员请在国家企业信用信息公示系统核对；重庆等管局要求先移出经营异常名录。", "Reviewer: check at the national credit registry; Chongqing and others require leaving the abnormal-operations list first."),
+			Fix:      t("请按国家企业信用信息公示系统中的登记信息填写主办单位名称、证件号码、住所和法定代表人；登记状态异常（如列入经营异常名录）的，请先办理移出后再提交。", "Enter the name, certificate number, address and legal representative exactly as the national enterprise credit registry shows them; if the registration is abnormal (e.g. on the abnormal-operations list), have it cleared first."),
 			Sources:  []string{"§6.3.5", "§9.4", "§7 重庆", "S84"},
 			check: func(c *checker) {
 				c.fail("subject", c.rule.Reason, c.rule.Remedy)
@@ -158,6 +160,7 @@ func subjectRules() []*Rule {
 			Applies:  Scope{Types: typesFiling, Natures: naturesUnits},
 			Reason:   t("证件住所须与主体证件上的住所一致；单位发生工商变更后证件住址可能已变更。", "The certificate address must be the one on the certificate; after a registry change it may have moved."),
 			Remedy:   t("审核员请核对证件住所与最新证件一致；不一致时请客户填写新的主体信息并上传最新的营业执照。", "Reviewer: check the address against the newest certificate; otherwise the customer enters the new data and uploads the newest licence."),
+			Fix:      t("请按最新证件填写证件住所；工商信息变更过的，请填写新的主体信息并上传最新的营业执照。", "Enter the address as the newest certificate shows it; after a registration change, enter the new data and upload the newest licence."),
 			Sources:  []string{"§5.1", "§9.4", "S80", "S81", "S82"},
 			check: func(c *checker) {
 				c.fail("subject.certificate_address", c.rule.Reason, c.rule.Remedy)
@@ -377,6 +380,7 @@ func subjectRules() []*Rule {
 			Applies:  Scope{Types: typesFiling, Natures: []beian.Nature{beian.NatureEnterprise}},
 			Reason:   t("个体工商户没有公章时，可以使用法人签名；浙江、湖南须有公章，黑龙江须加按法人指印。", "A sole trader without a seal may sign with the legal rep's signature; Zhejiang and Hunan require a seal, Heilongjiang the legal rep's fingerprint."),
 			Remedy:   t("审核员请核对材料上的盖章或签名符合本省要求。", "Reviewer: check the seal or signature on the documents meets the province's rule."),
+			Fix:      t("请按备案省份的要求在材料上加盖公章或由法定代表人签名（部分省份须加盖公章或加按指印）后重新上传。", "Seal the documents, or have the legal representative sign them, as the filing province requires (some require the seal or a fingerprint), and upload them again."),
 			Sources:  []string{"§5.1", "S60", "§7 浙江", "§7 湖南", "§7 黑龙江"},
 			PackKeys: []string{"subject.sole_trader_without_seal"},
 			check: func(c *checker) {
@@ -403,6 +407,7 @@ func subjectRules() []*Rule {
 			Applies:  Scope{Types: typesFiling, Natures: []beian.Nature{beian.NatureEnterprise, beian.NatureIndividual}},
 			Reason:   t("个体工商户有字号的按企业备案；无字号的，河北、海南按个人备案并备注「个体工商户无工商字号」。", "A sole trader with a trade name files as an enterprise; without one, Hebei and Hainan have it file as an individual with the remark 个体工商户无工商字号."),
 			Remedy:   t("审核员请核对营业执照有无字号，并按本省要求选择主体性质与备注。", "Reviewer: check whether the licence shows a trade name and that nature and remark follow the province's rule."),
+			Fix:      t("营业执照有字号的，请按单位备案；无字号的，请按备案省份的要求选择主体性质并填写备注。", "If the licence shows a trade name, file as a unit; without one, choose the nature and fill in the remark as the filing province requires."),
 			Sources:  []string{"§5.1", "§7 河北", "§7 海南", "§7 黑龙江"},
 			PackKeys: []string{"subject.sole_trader_without_trade_name"},
 			check: func(c *checker) {

@@ -28,6 +28,7 @@ func uploadRules() []*Rule {
 			Severity: ReviewerAttention,
 			Reason:   t("备案证件图片不清晰或不完整将被驳回。", "Unclear or incomplete certificate images are rejected."),
 			Remedy:   t("审核员请核对：所有证件不可以隔屏拍摄，需边框完整内容清晰，色调背景一致，无反光；国徽不得遮挡，水印不得遮盖关键信息。", "Reviewer: no certificate may be photographed off a screen; borders complete, content clear, even colour and background, no glare; the national emblem uncovered, watermarks off the key text."),
+			Fix:      t("请对证件原件重新拍照或彩色扫描后上传：四边完整，文字清晰可辨，光线均匀无反光，不要翻拍屏幕；国徽不要遮挡，水印不要盖住关键信息。", "Photograph or colour-scan the original again and upload it: all four edges in the picture, every word legible, even light without glare, not a photo of a screen; keep the national emblem uncovered and watermarks off the key text."),
 			Sources:  []string{"§6.6.1", "§6.6.3", "R1", "S41", "S42", "§7 河北"},
 			PackKeys: []string{"materials.high_clarity"},
 			check: func(c *checker) {
@@ -47,6 +48,7 @@ func uploadRules() []*Rule {
 			Severity: ReviewerAttention,
 			Reason:   t("备案所上传证件为复印件或电子证件将被驳回。", "Photocopies and electronic certificates are rejected."),
 			Remedy:   t("审核员请核对：所有证件需原件拍摄或彩色扫描件上传（上海不接受电子营业执照）。", "Reviewer: every certificate must be a photo or colour scan of the original (Shanghai refuses electronic business licences)."),
+			Fix:      t("请对证件原件拍照或彩色扫描后上传，不要上传复印件或电子证照。", "Upload a photo or colour scan of the original certificate, not a photocopy or an electronic licence."),
 			Sources:  []string{"§6.3.4", "§6.6.1", "R2", "S43", "S44", "§7 上海"},
 			check: func(c *checker) {
 				if c.anyImage() {
@@ -61,6 +63,7 @@ func uploadRules() []*Rule {
 			Applies:  Scope{Types: typesFiling, Natures: naturesUnits},
 			Reason:   t("海南管局要求营业执照带有「海南省市场监督管理局商事登记专用章」并有琼字号码。", "The Hainan bureau wants the licence to carry the 海南省市场监督管理局商事登记专用章 seal and a 琼 number."),
 			Remedy:   t("审核员请核对营业执照上的登记机关印章。", "Reviewer: check the registration seal on the licence."),
+			Fix:      t("请上传营业执照原件的照片或彩色扫描件，登记机关印章须完整清晰；执照须带有备案省份管局要求的印章。", "Upload a photo or colour scan of the original licence with the registration seal whole and legible; the licence must carry the seal the filing province's bureau requires."),
 			Sources:  []string{"§6.6.4", "§7 海南"},
 			PackKeys: []string{"materials.licence_seal"},
 			check: func(c *checker) {
@@ -146,7 +149,7 @@ func uploadRules() []*Rule {
 			Severity: Blocking,
 			Applies:  Scope{Types: typesFiling},
 			Reason:   t("广东管局自2021年6月21日起要求所有备案上传《互联网信息服务备案承诺书》（单位由法定代表人签署，个人由本人签署，黑色签字笔正楷书写）。", "Since 2021-06-21 the Guangdong bureau wants every filing to carry its 《互联网信息服务备案承诺书》 (signed by the legal rep for units, the person for individuals, in black ink and regular script)."),
-			Remedy:   t("请下载广东管局承诺书模板，按要求签署后上传。", "Download the Guangdong template, sign it as required and upload it."),
+			Remedy:   t("请下载备案省份管局的承诺书模板，按要求签署后上传。", "Download the filing province's bureau template, sign it as required and upload it."),
 			Sources:  []string{"§5.7", "§7 广东"},
 			PackKeys: []string{"commitment.bureau_letter_since"},
 			check: func(c *checker) {
@@ -154,7 +157,8 @@ func uploadRules() []*Rule {
 				if since.IsZero() || c.date.Before(since) || c.hasMaterial(MaterialBureauCommitment, "") {
 					return
 				}
-				c.fail("materials", t(c.prov.Name+"管局自"+since.String()+"起要求上传《互联网信息服务备案承诺书》。", "Since "+since.String()+" the "+c.prov.NameEN+" bureau wants its filing commitment letter."), c.rule.Remedy)
+				c.fail("materials", t(c.prov.Name+"管局自"+since.String()+"起要求上传《互联网信息服务备案承诺书》。", "Since "+since.String()+" the "+c.prov.NameEN+" bureau wants its filing commitment letter."),
+					t("请下载"+c.prov.Name+"管局承诺书模板，按要求签署后上传。", "Download the "+c.prov.NameEN+" bureau's template, sign it as required and upload it."))
 			},
 		},
 		{
@@ -164,6 +168,7 @@ func uploadRules() []*Rule {
 			Applies:  Scope{Types: typesServices},
 			Reason:   t("真实性核验须由互联网信息服务负责人本人完成，每次提交使用新的核验照；背景不是纯白、光线角度不对、动作不规范（转头与歪头混淆）或信息与证件不一致都会失败。", "Face verification is done by the service principal in person with a fresh photo each time; a non-white background, light or angle, wrong movement (turning versus tilting) or data differing from the ID make it fail."),
 			Remedy:   t("审核员请核对核验照为负责人本人、白色背景、五官清晰，且姓名证件与订单一致；不符的请客户重新核验。", "Reviewer: check the photo shows the principal in person against white, face clear, name and ID as in the order; otherwise the customer verifies again."),
+			Fix:      t("请由网站/APP负责人本人重新完成真实性核验：白色背景、光线充足、五官清晰，按提示完成动作，并确认姓名和证件与订单一致。", "Have the service principal redo the face verification in person: white background, good light, face clearly visible, following the prompts, with the name and ID as in the order."),
 			Sources:  []string{"§4.2", "R18"},
 			check: func(c *checker) {
 				for i := range c.persons {
@@ -180,6 +185,7 @@ func uploadRules() []*Rule {
 			Applies:  Scope{Types: typesFiling},
 			Reason:   t("依据《网络安全法》和工信部关于真实性核验的要求，接入商可要求负责人参加视频核验。", "Under the Cybersecurity Law and MIIT's authenticity rules the provider may require a video verification."),
 			Remedy:   t("审核员请判断是否需要视频核验；需要时电话通知客户，负责人本人携身份证和单位证件参加，不得有人提示。", "Reviewer: decide whether a video check is needed; if so, phone the customer; the principal attends with ID and the unit's certificate, unprompted."),
+			Fix:      t("需要视频核验时我们会电话通知您：请负责人本人按约定时间参加，携带身份证原件和单位证件原件，核验过程中不得有他人提示。", "If a video check is needed we phone you: the principal attends in person at the agreed time with the original ID card and the unit's original certificate, with nobody prompting."),
 			Sources:  []string{"§4.2", "R19"},
 			check: func(c *checker) {
 				c.fail("order", c.rule.Reason, c.rule.Remedy)

@@ -59,7 +59,12 @@ func Markdown() []byte {
 		}
 		w("- Sources: %s\n", strings.Join(r.Sources, ", "))
 		w("- Reason (驳回原因): %s  \n  %s\n", r.Reason.ZH, r.Reason.EN)
-		w("- Remedy (修改措施): %s  \n  %s\n\n", r.Remedy.ZH, r.Remedy.EN)
+		if r.Fix.ZH != "" {
+			w("- Remedy (修改措施), the reviewer's checklist: %s  \n  %s\n", r.Remedy.ZH, r.Remedy.EN)
+			w("- Remedy for the customer when a reviewer marks a field: %s  \n  %s\n\n", r.Fix.ZH, r.Fix.EN)
+		} else {
+			w("- Remedy (修改措施): %s  \n  %s\n\n", r.Remedy.ZH, r.Remedy.EN)
+		}
 	}
 
 	w("## Spec §6 → rules\n\nEvery numbered rule of spec §6.1–§6.8 and the rules that implement it.\n\n| Spec | Rule | Rule IDs |\n|---|---|---|\n")

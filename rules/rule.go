@@ -123,6 +123,11 @@ type Rule struct {
 	// findings carry specific ones with the offending value and the
 	// province's figure.
 	Reason, Remedy beian.Text
+	// Fix is what the customer does when a reviewer marks a field under
+	// the rule, for the rules whose Remedy is the reviewer's guidance (the
+	// reviewer-attention rules: "审核员请核对…", which the console shows).
+	// Empty when Remedy already tells the customer; see CustomerRemedy.
+	Fix beian.Text
 	// Sources cite where the rule comes from: "§6.2.3" (spec section),
 	// "R6" (rejection catalogue row), "S45" (seed sentence), "§7 江苏"
 	// (province table).
@@ -138,6 +143,16 @@ type Rule struct {
 	kindMask  uint8
 	provSet   map[string]bool
 	remote    bool
+}
+
+// CustomerRemedy is the remedy the customer reads for a reviewer's mark
+// under the rule (the portal's notes, the notifications): Fix when the rule
+// has one, else Remedy.
+func (r *Rule) CustomerRemedy() beian.Text {
+	if r.Fix.ZH != "" || r.Fix.EN != "" {
+		return r.Fix
+	}
+	return r.Remedy
 }
 
 // Finding is one thing the pre-check found. Its texts are specific: they

@@ -164,7 +164,7 @@ func (s *Server) consoleBureauSubmit(w http.ResponseWriter, r *http.Request) {
 			ok++
 			continue
 		}
-		failed = append(failed, shortID(res.OrderID)+"："+beian.ErrorMessage(tr.lang, res.Err))
+		failed = append(failed, shortID(res.OrderID)+tr.T("punct.colon")+beian.ErrorMessage(tr.lang, res.Err))
 	}
 	msg := tr.T("console.flash.bureau_submitted", "Count", ok)
 	if len(failed) > 0 {

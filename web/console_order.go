@@ -292,7 +292,7 @@ func (s *Server) consoleOrderData(tr translator, u *beian.User, f *workflow.Revi
 	for _, fp := range f.Fields {
 		l := fp.Label.In(lang)
 		if fp.Value != "" {
-			l += "：" + fp.Value
+			l += tr.T("punct.colon") + fp.Value
 		}
 		d.FieldOptions = append(d.FieldOptions, consoleOption{Value: fp.Path, Label: l})
 	}

@@ -256,73 +256,9 @@ func materialMarkRow(s *beian.Snapshot, path string) (string, bool) {
 }
 
 // fieldLabel names a field path for people: 网站 1「松风随笔」 › 域名 2.
+// The notifications name marked fields the same way (rules.FieldLabel).
 func fieldLabel(tr translator, s *beian.Snapshot, path string) string {
-	if service, purpose, ok := materialMark(path); ok {
-		owner := tr.T("order.label.materials")
-		if service != "" {
-			owner = fieldLabel(tr, s, service)
-		}
-		return owner + " › " + rules.MaterialText(purpose).In(tr.lang)
-	}
-	switch {
-	case path == "" || path == "order":
-		return tr.T("order.label.order")
-	case path == "resource" || path == "type" || path == "province" || path == "record_subject_id" || path == "check_date" || path == "materials":
-		return tr.T("order.label." + path)
-	case strings.HasPrefix(path, "record.websites["):
-		// A filed website of the subject, named by its domain (the
-		// pre-check's checks of what is already filed).
-		d, _, _ := strings.Cut(strings.TrimPrefix(path, "record.websites["), "]")
-		return tr.T("order.label.filed_website", "Domain", d)
-	case strings.HasPrefix(path, "materials["):
-		if i, _, ok := cutIndex(path, "materials"); ok && i < len(s.Materials) {
-			return tr.T("order.label.materials") + " › " + rules.MaterialText(s.Materials[i].Purpose).In(tr.lang)
-		}
-		return tr.T("order.label.materials")
-	}
-	var parts []string
-	so := ""
-	rest := path
-	for rest != "" {
-		seg := rest
-		if i := strings.IndexByte(rest, '.'); i >= 0 {
-			seg, rest = rest[:i], rest[i+1:]
-		} else {
-			rest = ""
-		}
-		name, n, hasIdx := seg, 0, false
-		if i := strings.IndexByte(seg, '['); i > 0 {
-			name = seg[:i]
-			n, _ = strconv.Atoi(strings.TrimSuffix(seg[i+1:], "]"))
-			hasIdx = true
-		}
-		if so == "" {
-			so = name
-		} else {
-			so += "." + name
-		}
-		switch {
-		case so == "websites" && hasIdx:
-			nm := ""
-			if n < len(s.Websites) {
-				nm = s.Websites[n].Name
-			}
-			parts = append(parts, tr.T("order.label.website", "N", n+1, "Name", nm))
-		case so == "apps" && hasIdx:
-			nm := ""
-			if n < len(s.Apps) {
-				nm = s.Apps[n].Name
-			}
-			parts = append(parts, tr.T("order.label.app", "N", n+1, "Name", nm))
-		case so == "subject" && rest != "":
-			// The subject's fields need no prefix but the principal's.
-		case hasIdx:
-			parts = append(parts, tr.T(labelKey(so))+" "+strconv.Itoa(n+1))
-		default:
-			parts = append(parts, tr.T(labelKey(so)))
-		}
-	}
-	return strings.Join(parts, " › ")
+	return rules.FieldLabel(s, path).In(tr.lang)
 }
 
 func cutIndex(path, list string) (int, string, bool) {
@@ -340,38 +276,7 @@ func cutIndex(path, list string) (int, string, bool) {
 
 // labelKey is the translation key of a field's label: the path without
 // indices, persons' fields shared, e.g. order.f.person.mobile.
-func labelKey(path string) string {
-	var b strings.Builder
-	skip := false
-	for _, r := range path {
-		switch {
-		case r == '[':
-			skip = true
-		case r == ']':
-			skip = false
-		case !skip:
-			b.WriteRune(r)
-		}
-	}
-	p := b.String()
-	for _, pre := range []string{"subject.principal.", "websites.principal.", "apps.principal."} {
-		if rest, ok := strings.CutPrefix(p, pre); ok {
-			return "order.f.person." + rest
-		}
-	}
-	if p == "websites.principal" || p == "apps.principal" {
-		return "order.f.service.principal"
-	}
-	for _, pre := range []string{"websites.", "apps."} {
-		if rest, ok := strings.CutPrefix(p, pre); ok {
-			switch first, _, _ := strings.Cut(rest, "."); first {
-			case "ips", "service_content", "languages", "pre_approvals", "remark", "principal_same", "domains":
-				return "order.f.service." + rest
-			}
-		}
-	}
-	return "order.f." + p
-}
+func labelKey(path string) string { return "order." + rules.FieldLabelKey(path) }
 
 // option is one choice of a select or a box of a group.
 type option struct {

@@ -28,7 +28,9 @@ const (
 
 // MarkReason is a reason a reviewer can give for a marked field: a row of
 // the rejection catalogue (spec §6.9) or a pre-check rule. Customers see
-// the reason and the remedy next to the field.
+// the reason and the remedy next to the field; a rule's remedy is the one
+// addressed to the customer (rules.Rule.CustomerRemedy), not the
+// reviewer's checklist the console shows with the pre-check's findings.
 type MarkReason struct {
 	ID     string
 	Kind   string // ReasonRejection or ReasonRule
@@ -46,7 +48,7 @@ func (w *Workflow) MarkReasons() []MarkReason {
 		out = append(out, MarkReason{ID: r.ID, Kind: ReasonRejection, Title: r.Title, Reason: r.Title, Remedy: r.Remedy})
 	}
 	for _, r := range w.rules.Rules() {
-		out = append(out, MarkReason{ID: r.ID, Kind: ReasonRule, Title: r.Title, Reason: r.Reason, Remedy: r.Remedy})
+		out = append(out, MarkReason{ID: r.ID, Kind: ReasonRule, Title: r.Title, Reason: r.Reason, Remedy: r.CustomerRemedy()})
 	}
 	return out
 }
@@ -59,7 +61,7 @@ func (w *Workflow) ExplainMark(ruleID string) (MarkReason, bool) {
 		return MarkReason{ID: r.ID, Kind: ReasonRejection, Title: r.Title, Reason: r.Title, Remedy: r.Remedy}, true
 	}
 	if r, ok := w.rules.Rule(ruleID); ok {
-		return MarkReason{ID: r.ID, Kind: ReasonRule, Title: r.Title, Reason: r.Reason, Remedy: r.Remedy}, true
+		return MarkReason{ID: r.ID, Kind: ReasonRule, Title: r.Title, Reason: r.Reason, Remedy: r.CustomerRemedy()}, true
 	}
 	return MarkReason{}, false
 }
