@@ -39,6 +39,7 @@ type apiVerification struct {
 	TypeName         *apiText        `json:"type_name,omitempty" doc:"Its name."`
 	Explanation      apiText         `json:"explanation" doc:"The detection in one sentence, e.g. 主体和域名均未备案 → 首次备案."`
 	Facts            []apiText       `json:"facts" doc:"What was looked up, one line each."`
+	Sources          *apiText        `json:"sources,omitempty" doc:"Where the facts were looked up: our records alone, or our records and the bureau (isp_querybeianstatus), and why the bureau was not asked when it was not."`
 	Problems         []apiIssue      `json:"problems" doc:"What stops the order, each on its field with reason and fix."`
 	Warnings         []apiIssue      `json:"warnings" doc:"Advice that does not stop it."`
 	NeedsResource    bool            `json:"needs_resource" doc:"Whether the type needs product verification."`
@@ -57,6 +58,10 @@ func newAPIVerification(v *workflow.Verification) apiVerification {
 	if v.Type != "" {
 		t := v.Type.Text()
 		out.TypeName = &t
+	}
+	if v.Sources.ZH != "" {
+		src := v.Sources
+		out.Sources = &src
 	}
 	for _, r := range v.Resources {
 		out.Resources = append(out.Resources, newAPIResource(r))

@@ -74,6 +74,9 @@ type verifyResult struct {
 	Warnings    []string
 	Resource    []string
 	NeedsRes    bool
+	// Sources says where the facts were looked up (our records, the
+	// bureau), so a type detected from the bureau's answer is explained.
+	Sources string
 }
 
 // Errs returns the messages for a form field.
@@ -252,6 +255,9 @@ func (s *Server) renderVerification(w http.ResponseWriter, r *http.Request, f ve
 	}
 	for _, t := range v.Facts {
 		res.Facts = append(res.Facts, t.In(lang))
+	}
+	if v.Sources.ZH != "" {
+		res.Sources = v.Sources.In(lang)
 	}
 	for _, p := range v.Problems {
 		res.Problems = append(res.Problems, p.Message(lang))

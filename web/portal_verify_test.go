@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/netip"
 	"net/url"
@@ -11,6 +12,7 @@ import (
 	"github.com/openbeian/beian"
 	"github.com/openbeian/beian/internal/fixture"
 	"github.com/openbeian/beian/internal/testenv"
+	"github.com/openbeian/beian/workflow"
 )
 
 // seedResource gives accountID a filing resource: by default a mainland
@@ -112,7 +114,8 @@ func TestVerifyPage(t *testing.T) {
 		if code != http.StatusOK {
 			t.Fatalf("POST /portal/verify = %d\n%s", code, body)
 		}
-		mustContain(t, body, "主体和域名均未备案 → 首次备案", "主体：未备案", "域名 qingyun-data1.cn：未备案", "/portal/verify/start", `name="confirm"`)
+		mustContain(t, body, "主体和域名均未备案 → 首次备案", "主体：未备案", "域名 qingyun-data1.cn：未备案", "/portal/verify/start", `name="confirm"`,
+			"查询来源：本接入商的备案记录（未连接工信部备案系统）")
 
 		code, body, _ = ts.post(c, "/portal/verify/start", form)
 		if code != http.StatusOK || !strings.Contains(body, "请勾选确认后再开始备案") {
@@ -211,4 +214,65 @@ func recordIDOf(t *testing.T, ts *testServer, u *beian.User) string {
 		t.Fatalf("records: %v", err)
 	}
 	return page.Records[0].Subject.ID
+}
+
+// bureauLookup plays the bureau's answers (isp_querybeianstatus) for the
+// page: filed subjects and domains by key, or a failure.
+type bureauLookup struct {
+	subjects, domains map[string]*workflow.FilingStatus
+	err               error
+}
+
+func (l *bureauLookup) DomainStatus(_ context.Context, _, domain string) (*workflow.FilingStatus, error) {
+	return l.domains[domain], l.err
+}
+
+func (l *bureauLookup) SubjectStatus(_ context.Context, _ string, _ beian.CertificateType, cert string) (*workflow.FilingStatus, error) {
+	return l.subjects[cert], l.err
+}
+
+// TestVerifyPageBureau: the page explains a type detected from the
+// bureau's answer and names its sources; with the bureau down it answers
+// from our records with the notice, never an error page.
+func TestVerifyPageBureau(t *testing.T) {
+	testenv.Dialects(t, func(t *testing.T, dialect string) {
+		ts := newTestServer(t, dialect)
+		acct, owner := ts.account("wayne")
+		res := ts.seedResource(acct.ID, "ecs-1", nil)
+		snap := fixture.Enterprise("11", 6)
+		lookup := &bureauLookup{
+			subjects: map[string]*workflow.FilingStatus{snap.Subject.CertificateNumber: {Filed: true, SubjectNumber: "京ICP备2019000106号"}},
+			domains: map[string]*workflow.FilingStatus{"qingyun-data6.cn": {Filed: true, SubjectNumber: "京ICP备2019000106号",
+				ServiceNumber: "京ICP备2019000106号-1", ServiceName: "青云数据官网"}},
+		}
+		ts.Workflow.SetLookup(lookup)
+		c := ts.client(owner)
+
+		code, body, _ := ts.post(c, "/portal/verify", verifyFormOf(snap, "wayne-new.cn", res.ID))
+		if code != http.StatusOK {
+			t.Fatalf("subject filed elsewhere = %d\n%s", code, body)
+		}
+		mustContain(t, body, "主体：工信部备案系统显示已在其他接入商备案（京ICP备2019000106号）", "域名 wayne-new.cn：未备案",
+			"主体已在其他接入商备案，域名未备案 → 新增网站（原备案不在本接入商）", "查询来源：本接入商的备案记录和工信部备案系统（是否备案查询）",
+			"/portal/verify/start")
+		_, body, _ = ts.post(c, "/portal/verify", verifyFormOf(snap, "qingyun-data6.cn", res.ID))
+		mustContain(t, body, "域名 qingyun-data6.cn：工信部备案系统显示已在其他接入商备案（京ICP备2019000106号-1）",
+			"新增接入（原备案不在本接入商）")
+
+		// The bureau cannot be asked: our records answer, with the notice.
+		lookup.err = errors.New("connection refused")
+		code, body, _ = ts.post(c, "/portal/verify", verifyFormOf(snap, "wayne-new.cn", res.ID))
+		if code != http.StatusOK {
+			t.Fatalf("bureau down = %d\n%s", code, body)
+		}
+		mustContain(t, body, "主体和域名均未备案 → 首次备案", "暂时无法查询工信部备案系统，本次结果仅依据本接入商的备案记录",
+			"查询来源：仅本接入商的备案记录（未能查询工信部备案系统）")
+
+		ts.english(c)
+		_, body, _ = ts.post(c, "/portal/verify", verifyFormOf(snap, "wayne-new.cn", res.ID))
+		mustContain(t, body, "The bureau&#39;s filing system cannot be queried right now", "Looked up in: our own records only")
+		lookup.err = nil
+		_, body, _ = ts.post(c, "/portal/verify", verifyFormOf(snap, "wayne-new.cn", res.ID))
+		mustContain(t, body, "the bureau&#39;s filing system shows it filed through another provider", "Looked up in: our own records and the bureau&#39;s filing system")
+	})
 }

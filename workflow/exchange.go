@@ -80,6 +80,10 @@ type ExchangeConfig struct {
 	HTTPClient *http.Client
 	// CallTimeout bounds one call; 0 means 2 minutes.
 	CallTimeout time.Duration
+	// LookupTimeout bounds one isp_querybeianstatus call of the
+	// filing-type check, which a person waits for; 0 means
+	// DefaultLookupTimeout.
+	LookupTimeout time.Duration
 	// LeaseTTL is how long a lease holds without renewal; it must exceed
 	// CallTimeout, since the holder renews it between calls. 0 means 5 min.
 	LeaseTTL time.Duration
@@ -131,6 +135,9 @@ func NewExchange(w *Workflow, cfg ExchangeConfig) *Exchange {
 	}
 	if cfg.LeaseTTL <= 0 {
 		cfg.LeaseTTL = 5 * time.Minute
+	}
+	if cfg.LookupTimeout <= 0 {
+		cfg.LookupTimeout = DefaultLookupTimeout
 	}
 	if cfg.Backoff.Attempts <= 0 {
 		cfg.Backoff.Attempts = 5

@@ -2,8 +2,10 @@ package workflow
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -42,6 +44,40 @@ type FilingLookup interface {
 	DomainStatus(ctx context.Context, province, domain string) (*FilingStatus, error)
 	// SubjectStatus looks up a subject by its certificate.
 	SubjectStatus(ctx context.Context, province string, certType beian.CertificateType, certificate string) (*FilingStatus, error)
+}
+
+// ErrLookupUnsupported is what a FilingLookup returns when the source
+// cannot be asked about a subject at all: V3.0's isp_querybeianstatus
+// knows eleven certificate types (a passport, a resident ID, a business
+// licence …), not, say, a Hong Kong and Macau travel permit. The check
+// then decides from our records and says why.
+var ErrLookupUnsupported = errors.New("workflow: the filing look-up cannot ask about this certificate type")
+
+// SetLookup sets the look-up of the filing-type check after New, for a
+// look-up built on the workflow itself (the exchange's FilingLookup); nil
+// decides from our records alone. Call it before the workflow serves.
+func (w *Workflow) SetLookup(l FilingLookup) { w.lookup = l }
+
+// askLookup asks the look-up about the subject and, for a website, its
+// domain, both at once so that the wait is one look-up's at most. Any
+// failure discards both answers: half an answer could misname the type
+// (a domain filed elsewhere with the subject unknown reads as a
+// certificate that does not match).
+func (w *Workflow) askLookup(ctx context.Context, in *VerifyInput) (subj, dom *FilingStatus, err error) {
+	var wg sync.WaitGroup
+	var domErr error
+	if in.ServiceKind == beian.KindWebsite {
+		wg.Go(func() { dom, domErr = w.lookup.DomainStatus(ctx, in.Province, in.ServiceName) })
+	}
+	subj, err = w.lookup.SubjectStatus(ctx, in.Province, in.CertificateType, in.CertificateNumber)
+	wg.Wait()
+	if err == nil {
+		err = domErr
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	return subj, dom, nil
 }
 
 // RecordsLookup returns a FilingLookup backed by our own records: what the
@@ -164,6 +200,10 @@ type Verification struct {
 	// Resource or AuthCode is the accepted product verification.
 	Resource *beian.Resource
 	AuthCode *beian.AuthCode
+	// Sources says where the facts were looked up: our records alone, or
+	// our records and the bureau (isp_querybeianstatus), and why the
+	// bureau was not asked when it was not.
+	Sources beian.Text
 	// Record is the account's own filed subject when the check found it,
 	// used to prefill the order; nil for other accounts' subjects.
 	Record *beian.Record
@@ -206,16 +246,26 @@ func (w *Workflow) VerifyFilingType(ctx context.Context, u *beian.User, in Verif
 
 	// The bureau first, outside the transaction: it is a remote call.
 	var bureauSubj, bureauDom *FilingStatus
-	if w.lookup != nil && in.CertificateNumber != "" && len(v.Problems) == 0 {
+	switch {
+	case w.lookup == nil:
+		v.Sources = vtext("verify.sources.records")
+	case len(v.Problems) > 0:
+		// The form is wrong: nothing is looked up, so no source to name.
+	default:
 		var err error
-		bureauSubj, err = w.lookup.SubjectStatus(ctx, in.Province, in.CertificateType, in.CertificateNumber)
-		if err == nil && in.ServiceKind == beian.KindWebsite {
-			bureauDom, err = w.lookup.DomainStatus(ctx, in.Province, in.ServiceName)
-		}
-		if err != nil {
+		bureauSubj, bureauDom, err = w.askLookup(ctx, &in)
+		switch {
+		case errors.Is(err, ErrLookupUnsupported):
+			v.Sources = vtext("verify.sources.records_only")
+			v.Warnings = append(v.Warnings, beian.Errorf(beian.EUNAVAILABLE, "verify.bureau_not_queryable"))
+		case err != nil:
+			// The look-ups keep the form's values (personal data) out of
+			// their errors, so the cause can be logged.
 			w.log.WarnContext(ctx, "filing look-up failed; deciding from our records", "err", err)
+			v.Sources = vtext("verify.sources.records_only")
 			v.Warnings = append(v.Warnings, beian.Errorf(beian.EUNAVAILABLE, "verify.bureau_unavailable"))
-			bureauSubj, bureauDom = nil, nil
+		default:
+			v.Sources = vtext("verify.sources.bureau")
 		}
 	}
 	err := w.store.View(ctx, func(tx beian.Tx) error {
@@ -991,6 +1041,10 @@ func init() {
 		"verify.domain_subdomain":             {ZH: "请填写主域名（如 example.com），不要带 www 或其他子域名：备案以主域名为单位。", EN: "Enter the registered domain (e.g. example.com), without www or another sub-domain: filings are per registered domain."},
 		"verify.app_name":                     {ZH: "请填写APP名称（不超过64字）。", EN: "Enter the APP's name (at most 64 characters)."},
 		"verify.bureau_unavailable":           {ZH: "暂时无法查询工信部备案系统，本次结果仅依据本接入商的备案记录；提交后审核员会再次核实。", EN: "The bureau's filing system cannot be queried right now; this result rests on our own records, and the reviewer will check again."},
+		"verify.bureau_not_queryable":         {ZH: "工信部备案系统的「是否备案查询」不支持按该证件类型查询，本次结果仅依据本接入商的备案记录；如该主体或域名已在其他接入商备案，审核员会再次核实。", EN: "The bureau's filing-status query cannot look up this certificate type, so this result rests on our own records; if the subject or domain is filed through another provider, the reviewer will check again."},
+		"verify.sources.records":              {ZH: "查询来源：本接入商的备案记录（未连接工信部备案系统）", EN: "Looked up in: our own records (no connection to the bureau's filing system)"},
+		"verify.sources.records_only":         {ZH: "查询来源：仅本接入商的备案记录（未能查询工信部备案系统）", EN: "Looked up in: our own records only (the bureau's filing system could not be asked)"},
+		"verify.sources.bureau":               {ZH: "查询来源：本接入商的备案记录和工信部备案系统（是否备案查询）", EN: "Looked up in: our own records and the bureau's filing system (filing-status query)"},
 		"verify.certificate_other_account":    {ZH: "该证件已在账号「{account}」下使用：一个主体只能在一个账号下备案。请登录该账号继续操作，或在该账号中办理「转移备案」将主体转到本账号。", EN: "This certificate is used under account {account}: a subject is filed under one account. Continue in that account, or transfer the subject here from it (转移备案)."},
 		"verify.account_other_subject":        {ZH: "本账号已用于备案主体「{name}」：一个账号只能备案一个主体。请使用该主体的证件，或使用其他账号为新主体备案。", EN: "This account files the subject {name}: an account files one subject. Use that subject's certificate, or file the new subject from another account."},
 		"verify.order_in_progress":            {ZH: "此证件存在进行中的订单（{type}，{state}，订单号 {id}），同一主体同时只能有一个进行中的订单。请等待该订单完成，或在订单页面放弃该订单后重新验证。", EN: "This certificate has an order in progress ({type_en}, {state_en}, order {id}); a subject has one order in progress at a time. Wait for it to finish, or abandon it on its page and check again."},
@@ -1004,11 +1058,11 @@ func init() {
 		"verify.immutable":                    {ZH: "该信息在验证备案类型时已确定，不能修改。如填写有误，请放弃订单后重新验证备案类型。", EN: "This was fixed by the filing-type check and cannot change. If it is wrong, abandon the order and check the filing type again."},
 
 		"verify.fact.subject_here":             {ZH: "主体：已在本接入商备案（{number}）", EN: "Subject: filed through us ({number})"},
-		"verify.fact.subject_elsewhere":        {ZH: "主体：已在其他接入商备案（{number}）", EN: "Subject: filed through another provider ({number})"},
+		"verify.fact.subject_elsewhere":        {ZH: "主体：工信部备案系统显示已在其他接入商备案（{number}）", EN: "Subject: the bureau's filing system shows it filed through another provider ({number})"},
 		"verify.fact.subject_unfiled":          {ZH: "主体：未备案", EN: "Subject: not filed"},
 		"verify.fact.domain_here":              {ZH: "域名 {domain}：已备案并接入本接入商（{number}）", EN: "Domain {domain}: filed with access here ({number})"},
 		"verify.fact.domain_no_access":         {ZH: "域名 {domain}：已在本接入商备案（{number}），但本接入商的接入已取消", EN: "Domain {domain}: filed through us ({number}), but our access was cancelled"},
-		"verify.fact.domain_elsewhere":         {ZH: "域名 {domain}：已在其他接入商备案（{number}）", EN: "Domain {domain}: filed through another provider ({number})"},
+		"verify.fact.domain_elsewhere":         {ZH: "域名 {domain}：工信部备案系统显示已在其他接入商备案（{number}）", EN: "Domain {domain}: the bureau's filing system shows it filed through another provider ({number})"},
 		"verify.fact.domain_unfiled":           {ZH: "域名 {domain}：未备案", EN: "Domain {domain}: not filed"},
 		"verify.fact.app_here":                 {ZH: "APP「{name}」：已备案并接入本接入商（{number}）", EN: "APP {name}: filed with access here ({number})"},
 		"verify.fact.app_no_access":            {ZH: "APP「{name}」：已在本接入商备案（{number}），但本接入商的接入已取消", EN: "APP {name}: filed through us ({number}), but our access was cancelled"},

@@ -154,6 +154,9 @@ func (m *Main) startBureau(ctx context.Context) error {
 	if err := m.Bureau.Exchange.PutConnection(ctx, conn); err != nil {
 		return fmt.Errorf("bureau connection: %w (set --bureau-url, --bureau-isp-id, --bureau-user and BEIAN_BUREAU_PASSWORD)", err)
 	}
+	// The filing-type check (验证备案类型) asks the bureau what our records
+	// do not know: subjects and domains filed through other providers.
+	m.Workflow.SetLookup(m.Bureau.Exchange.FilingLookup())
 	for kind, h := range m.Bureau.Exchange.Handlers() {
 		m.Jobs.Handle(kind, h)
 	}
