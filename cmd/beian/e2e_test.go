@@ -272,7 +272,7 @@ func (w *e2eWorld) firstFiling(t *testing.T) {
 	// reviewer's note, and fixes only those.
 	c.open(base, 200, "needs-modification")
 	c.contains(`section.review`, "请按标记修改后重新提交",
-		"资料 › 主办单位证件", "备案证件图片不清晰或不完整将被驳回", "边框完整内容清晰", "营业执照照片模糊，请重新拍摄原件",
+		"资料 › 主办单位证件", "备案证件图片不清晰或不完整将被驳回", "四边完整，文字清晰可辨", "营业执照照片模糊，请重新拍摄原件",
 		"手机号码", "联系电话不是备案地区号段", "请使用备案省份号段的手机号码", "该号码不是北京号段")
 	c.submit(`section.review a.button.primary`, 200, "fix-only-these")
 	if !strings.Contains(c.location(), "fix=1") {

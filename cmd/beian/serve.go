@@ -191,7 +191,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		Store: m.DB, Workflow: m.Workflow, Blobs: m.Blobs, Clock: m.Clock, Logger: m.Logger, Sessions: m.DB.Sessions(),
 		Throttle: m.DB.Throttle(5, 15*time.Minute, 15*time.Minute),
 		Ready:    m.DB.Ping, Registry: m.Registry, SecureCookies: secure,
-		Exchange: m.Bureau.Exchange, BureauVerifyURL: m.Bureau.verifyURL(),
+		Exchange: m.Bureau.Exchange, BureauVerifyURL: m.Bureau.verifyURL(), SweepEvery: m.sweepEvery(),
 	}); err != nil {
 		return err
 	}
