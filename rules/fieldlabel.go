@@ -68,11 +68,11 @@ func FieldLabelTexts() map[string]beian.Text {
 	return out
 }
 
-// materialField splits the path of a reviewer's mark on a document as the
+// MaterialField splits the path of a reviewer's mark on a document as the
 // console offers it, "materials.<purpose>" or
 // "<service>.materials.<purpose>", into the service's path ("" for the
 // subject's documents) and the purpose.
-func materialField(path string) (service, purpose string, ok bool) {
+func MaterialField(path string) (service, purpose string, ok bool) {
 	if p, ok := strings.CutPrefix(path, "materials."); ok && p != "" {
 		return "", p, true
 	}
@@ -100,7 +100,7 @@ func labelText(key string, lang beian.Lang) string {
 }
 
 func fieldLabel(s *beian.Snapshot, path string, lang beian.Lang) string {
-	if service, purpose, ok := materialField(path); ok {
+	if service, purpose, ok := MaterialField(path); ok {
 		owner := labelText("label.materials", lang)
 		if service != "" {
 			owner = fieldLabel(s, service, lang)

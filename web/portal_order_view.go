@@ -223,26 +223,11 @@ func buildNotes(tr translator, explain func(string) (workflow.MarkReason, bool),
 	return n
 }
 
-// materialMark splits the path of a reviewer's mark on a document,
-// "materials.<purpose>" or "<service>.materials.<purpose>" as the console
-// offers them (workflow.MaterialField), into the service's path ("" for
-// the subject's documents) and the purpose.
-func materialMark(path string) (service, purpose string, ok bool) {
-	if p, ok := strings.CutPrefix(path, "materials."); ok && p != "" {
-		return "", p, true
-	}
-	if !strings.HasPrefix(path, "websites[") && !strings.HasPrefix(path, "apps[") {
-		return "", "", false
-	}
-	service, purpose, ok = strings.Cut(path, ".materials.")
-	return service, purpose, ok && purpose != ""
-}
-
-func isMaterialMark(path string) bool { _, _, ok := materialMark(path); return ok }
+func isMaterialMark(path string) bool { _, _, ok := rules.MaterialField(path); return ok }
 
 // materialMarkRow returns the materials checklist row of a document mark.
 func materialMarkRow(s *beian.Snapshot, path string) (string, bool) {
-	service, purpose, ok := materialMark(path)
+	service, purpose, ok := rules.MaterialField(path)
 	if !ok {
 		return "", false
 	}
