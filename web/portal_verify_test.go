@@ -227,7 +227,7 @@ func (l *bureauLookup) DomainStatus(_ context.Context, _, domain string) (*workf
 	return l.domains[domain], l.err
 }
 
-func (l *bureauLookup) SubjectStatus(_ context.Context, _ string, _ beian.CertificateType, cert string) (*workflow.FilingStatus, error) {
+func (l *bureauLookup) SubjectStatus(_ context.Context, _ string, _ beian.Nature, _ beian.CertificateType, cert string) (*workflow.FilingStatus, error) {
 	return l.subjects[cert], l.err
 }
 

@@ -43,11 +43,11 @@ func (l bureauLookup) DomainStatus(ctx context.Context, province, domain string)
 }
 
 // SubjectStatus implements FilingLookup.
-func (l bureauLookup) SubjectStatus(ctx context.Context, province string, certType beian.CertificateType, certificate string) (*FilingStatus, error) {
-	if st, err := l.records.SubjectStatus(ctx, province, certType, certificate); err != nil || st != nil && st.Filed {
+func (l bureauLookup) SubjectStatus(ctx context.Context, province string, nature beian.Nature, certType beian.CertificateType, certificate string) (*FilingStatus, error) {
+	if st, err := l.records.SubjectStatus(ctx, province, nature, certType, certificate); err != nil || st != nil && st.Filed {
 		return st, err
 	}
-	typ, ok := QueryConditionFor(certType, certificate)
+	typ, ok := QueryConditionFor(certType, nature, certificate)
 	if !ok {
 		return nil, ErrLookupUnsupported
 	}
@@ -59,16 +59,22 @@ func (l bureauLookup) SubjectStatus(ctx context.Context, province string, certTy
 // false for the types V3.0 cannot query. Certificates that carry a
 // unified social credit code (民办非企业单位, 基金会, 律师事务所 …) are
 // queried by it as a business licence number, which is what the code
-// replaced. The organisation code certificate is queried as a public
-// institution's (type 3): V3.0 splits it by nature (3, 9, 10) and the
-// bureau matches the number.
-func QueryConditionFor(t beian.CertificateType, number string) (miit.QueryConditionType, bool) {
+// replaced. V3.0 splits the organisation code certificate by the
+// subject's nature: a government body's (9), a social organisation's (10),
+// and otherwise a public institution's (3).
+func QueryConditionFor(t beian.CertificateType, nature beian.Nature, number string) (miit.QueryConditionType, bool) {
 	switch t {
 	case beian.CertBusinessLicence, beian.CertUSCC:
 		return miit.QueryByBusinessLicence, true
 	case beian.CertResidentID:
 		return miit.QueryByResidentID, true
 	case beian.CertOrgCode:
+		switch nature {
+		case beian.NatureGovernment:
+			return miit.QueryByGovernmentOrgCode, true
+		case beian.NatureSocialOrg:
+			return miit.QueryBySocialOrgCode, true
+		}
 		return miit.QueryByInstitutionOrgCode, true
 	case beian.CertPublicInstitution:
 		return miit.QueryByInstitutionLegalCert, true

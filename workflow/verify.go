@@ -42,8 +42,10 @@ type FilingStatus struct {
 type FilingLookup interface {
 	// DomainStatus looks up a website domain (registrable, normalised).
 	DomainStatus(ctx context.Context, province, domain string) (*FilingStatus, error)
-	// SubjectStatus looks up a subject by its certificate.
-	SubjectStatus(ctx context.Context, province string, certType beian.CertificateType, certificate string) (*FilingStatus, error)
+	// SubjectStatus looks up a subject by its certificate; the nature
+	// tells apart the organisation code certificates V3.0 queries by
+	// separate types.
+	SubjectStatus(ctx context.Context, province string, nature beian.Nature, certType beian.CertificateType, certificate string) (*FilingStatus, error)
 }
 
 // ErrLookupUnsupported is what a FilingLookup returns when the source
@@ -69,7 +71,7 @@ func (w *Workflow) askLookup(ctx context.Context, in *VerifyInput) (subj, dom *F
 	if in.ServiceKind == beian.KindWebsite {
 		wg.Go(func() { dom, domErr = w.lookup.DomainStatus(ctx, in.Province, in.ServiceName) })
 	}
-	subj, err = w.lookup.SubjectStatus(ctx, in.Province, in.CertificateType, in.CertificateNumber)
+	subj, err = w.lookup.SubjectStatus(ctx, in.Province, in.Nature, in.CertificateType, in.CertificateNumber)
 	wg.Wait()
 	if err == nil {
 		err = domErr
@@ -110,7 +112,7 @@ func (l recordsLookup) DomainStatus(ctx context.Context, province, domain string
 }
 
 // SubjectStatus implements FilingLookup from our records.
-func (l recordsLookup) SubjectStatus(ctx context.Context, province string, certType beian.CertificateType, certificate string) (*FilingStatus, error) {
+func (l recordsLookup) SubjectStatus(ctx context.Context, province string, _ beian.Nature, certType beian.CertificateType, certificate string) (*FilingStatus, error) {
 	var st *FilingStatus
 	err := l.store.View(ctx, func(tx beian.Tx) error {
 		rec, err := notFoundIsNil(tx.FindRecordBySubjectCertificate(ctx, certificate))

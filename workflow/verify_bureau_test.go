@@ -283,21 +283,25 @@ func TestQueryConditionFor(t *testing.T) {
 	uscc := fixture.Enterprise("11", 1).Subject.CertificateNumber
 	for _, c := range []struct {
 		t      beian.CertificateType
+		nature beian.Nature
 		number string
 		want   miit.QueryConditionType
 		ok     bool
 	}{
-		{beian.CertBusinessLicence, uscc, miit.QueryByBusinessLicence, true},
-		{beian.CertResidentID, "110101199003074514", miit.QueryByResidentID, true},
-		{beian.CertPassport, "E12345678", miit.QueryByPassport, true},
-		{beian.CertTaiwanPermit, "12345678", miit.QueryByTaiwanPermit, true},
-		{beian.CertPublicInstitution, "事证第111010000001号", miit.QueryByInstitutionLegalCert, true},
-		{beian.CertSocialOrg, "京社证字第0001号", miit.QueryBySocialOrgCert, true},
-		{beian.CertFoundation, uscc, miit.QueryByBusinessLicence, true}, // carries a USCC
-		{beian.CertHKMacauPermit, "H12345678", 0, false},
-		{beian.CertForeignPermanentResident, "USA110079010101", 0, false},
+		{beian.CertBusinessLicence, beian.NatureEnterprise, uscc, miit.QueryByBusinessLicence, true},
+		{beian.CertResidentID, beian.NatureEnterprise, "110101199003074514", miit.QueryByResidentID, true},
+		{beian.CertPassport, beian.NatureEnterprise, "E12345678", miit.QueryByPassport, true},
+		{beian.CertTaiwanPermit, beian.NatureEnterprise, "12345678", miit.QueryByTaiwanPermit, true},
+		{beian.CertPublicInstitution, beian.NatureEnterprise, "事证第111010000001号", miit.QueryByInstitutionLegalCert, true},
+		{beian.CertSocialOrg, beian.NatureEnterprise, "京社证字第0001号", miit.QueryBySocialOrgCert, true},
+		{beian.CertFoundation, beian.NatureEnterprise, uscc, miit.QueryByBusinessLicence, true}, // carries a USCC
+		{beian.CertOrgCode, beian.NatureGovernment, "12345678-9", miit.QueryByGovernmentOrgCode, true},
+		{beian.CertOrgCode, beian.NatureSocialOrg, "12345678-9", miit.QueryBySocialOrgCode, true},
+		{beian.CertOrgCode, beian.NaturePublicInstitution, "12345678-9", miit.QueryByInstitutionOrgCode, true},
+		{beian.CertHKMacauPermit, beian.NatureEnterprise, "H12345678", 0, false},
+		{beian.CertForeignPermanentResident, beian.NatureEnterprise, "USA110079010101", 0, false},
 	} {
-		got, ok := workflow.QueryConditionFor(c.t, c.number)
+		got, ok := workflow.QueryConditionFor(c.t, c.nature, c.number)
 		if got != c.want || ok != c.ok {
 			t.Errorf("%s: %d %v, want %d %v", c.t, got, ok, c.want, c.ok)
 		}

@@ -27,7 +27,7 @@ func (f *fakeLookup) DomainStatus(_ context.Context, _, domain string) (*workflo
 	return f.domains[domain], f.err
 }
 
-func (f *fakeLookup) SubjectStatus(_ context.Context, _ string, _ beian.CertificateType, cert string) (*workflow.FilingStatus, error) {
+func (f *fakeLookup) SubjectStatus(_ context.Context, _ string, _ beian.Nature, _ beian.CertificateType, cert string) (*workflow.FilingStatus, error) {
 	return f.subjects[cert], f.err
 }
 
