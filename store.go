@@ -111,6 +111,26 @@ type RecordStore interface {
 	// It matches through the blind index, after normalising value, so rules
 	// like "this mobile is used by another subject" need no clear text.
 	SubjectsUsingContact(ctx context.Context, kind ContactKind, value string) ([]string, error)
+	// OrdersUsingContact returns the IDs of the orders in progress that
+	// were submitted (drafts excluded) and are not cancellations, with a
+	// responsible person who has q.Value as certificate number, mobile or
+	// e-mail, leaving out the exceptions q names. It matches through a blind
+	// index of the orders' contacts that every order write keeps up to date.
+	OrdersUsingContact(ctx context.Context, q ContactUseQuery) ([]string, error)
+}
+
+// ContactUseQuery asks which orders in progress use a contact.
+type ContactUseQuery struct {
+	Kind  ContactKind
+	Value string
+	// ExceptOrderID is the order being checked; it does not count.
+	ExceptOrderID string
+	// ExceptSubjectCertificate leaves out the orders of that subject.
+	ExceptSubjectCertificate string
+	// ExceptPersonCertificate leaves out the orders in which the person
+	// with that certificate gives the value (one person keeps one set of
+	// contacts everywhere, spec §6.4.4).
+	ExceptPersonCertificate string
 }
 
 // ContactKind names a personal identifier of responsible persons that

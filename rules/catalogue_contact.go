@@ -213,7 +213,7 @@ func checkContactUse(c *checker, kind ContactKind, value func(*beian.Person) str
 		if kind == ContactMobile {
 			v = digits(v)
 		}
-		n, ok := c.contactUse(pr.field+"."+field, ContactQuery{Kind: kind, Value: v, SubjectCertificate: c.subj.CertificateNumber, PersonCertificate: pr.p.CertificateNumber})
+		n, ok := c.contactUse(pr.field+"."+field, ContactQuery{Kind: kind, Value: v, SubjectCertificate: c.subj.CertificateNumber, PersonCertificate: pr.p.CertificateNumber, OrderID: c.order.ID})
 		if ok && n > 0 {
 			c.fail(pr.field+"."+field, t(what.ZH+"已用于其他主体进行过备案（"+itoa(n)+"个主体）。", "The "+what.EN+" has been used in the filing of "+itoa(n)+" other subject(s)."), c.rule.Remedy)
 		}

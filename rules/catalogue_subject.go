@@ -367,7 +367,7 @@ func subjectRules() []*Rule {
 				if !c.pack.PrincipalIDUnique || p.CertificateNumber == "" {
 					return
 				}
-				n, ok := c.contactUse("subject.principal.certificate_number", ContactQuery{Kind: ContactCertificate, Value: p.CertificateNumber, SubjectCertificate: c.subj.CertificateNumber})
+				n, ok := c.contactUse("subject.principal.certificate_number", ContactQuery{Kind: ContactCertificate, Value: p.CertificateNumber, SubjectCertificate: c.subj.CertificateNumber, OrderID: c.order.ID})
 				if ok && n > 0 {
 					c.fail("subject.principal.certificate_number", t("主体负责人的证件已被"+itoa(n)+"个其他主体用作主体负责人。", "The principal's ID is the principal's ID of "+itoa(n)+" other subject(s)."), c.rule.Remedy)
 				}

@@ -136,6 +136,9 @@ type ContactQuery struct {
 	// one person keeps one set of contacts everywhere (spec §6.4.4). Empty
 	// for ContactCertificate.
 	PersonCertificate string
+	// OrderID is the order being checked, which the store also counts
+	// among the orders in progress; its own contacts do not count.
+	OrderID string
 }
 
 // ContactFacts looks contacts up in the HMAC blind index of filed and

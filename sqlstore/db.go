@@ -230,6 +230,13 @@ func (db *DB) Migrate(ctx context.Context) error {
 	}
 	for _, r := range results {
 		db.logger.Info("database migrated", "dialect", db.dialect, "version", r.Source.Version, "duration", r.Duration)
+		// The blind indexes of order_contacts need the keys, which SQL
+		// has not got: the orders of before the table get their rows here.
+		if r.Source.Version == orderContactsVersion {
+			if err := db.backfillOrderContacts(ctx); err != nil {
+				return fmt.Errorf("sqlstore: migrate: order contacts: %w", err)
+			}
+		}
 	}
 	return nil
 }

@@ -24,7 +24,9 @@ const (
 
 // CreateOrder inserts o with Version 1, filling ID and the timestamps that
 // are zero with the transaction's time. The snapshot is stored as
-// encrypted JSON next to the columns lists and filters need. It returns
+// encrypted JSON next to the columns lists and filters need, and the
+// contacts of a submitted order in progress go to order_contacts in the
+// same transaction (see OrdersUsingContact). It returns
 // ECONFLICT when the ID exists and ENOTFOUND when the account does not.
 func (tx *Tx) CreateOrder(ctx context.Context, o *beian.Order) error {
 	if err := tx.writable(); err != nil {
@@ -58,7 +60,10 @@ func (tx *Tx) CreateOrder(ctx context.Context, o *beian.Order) error {
 		nullString(tx.db.keys.Index(IndexCertificate, o.Snapshot.Subject.CertificateNumber)), o.SubjectName(),
 		o.RecordSubjectID, serviceIDs, o.CancellationConfirmed, snap, o.Snapshot.Version, o.Version, o.SubmissionKey,
 		tx.t(o.CreatedAt), tx.t(o.UpdatedAt), tx.t(o.StateChangedAt), tx.t(o.DueAt), review, o.ClaimedBy, tx.t(o.ClaimedAt))
-	return tx.fail("create order", err)
+	if err != nil {
+		return tx.fail("create order", err)
+	}
+	return tx.putOrderContacts(ctx, o)
 }
 
 // orderDocs encodes the encrypted snapshot, the service ID list and the
@@ -84,7 +89,8 @@ func (tx *Tx) orderDocs(o *beian.Order) (snapshot, serviceIDs, review string, er
 }
 
 // UpdateOrder writes o if its Version still matches the stored one, then
-// increments o.Version and sets o.UpdatedAt. It returns ECONFLICT
+// increments o.Version and sets o.UpdatedAt; it rewrites the order's rows of
+// order_contacts, which an order out of progress no longer has. It returns ECONFLICT
 // (order.version.stale) when someone else wrote the order since o was read,
 // and ENOTFOUND when there is no such order.
 func (tx *Tx) UpdateOrder(ctx context.Context, o *beian.Order) error {
@@ -112,6 +118,9 @@ func (tx *Tx) UpdateOrder(ctx context.Context, o *beian.Order) error {
 		return tx.fail("update order", err)
 	}
 	if err := tx.versionChecked(ctx, res, "orders", o.ID, "order.version.stale"); err != nil {
+		return err
+	}
+	if err := tx.putOrderContacts(ctx, o); err != nil {
 		return err
 	}
 	o.Version++

@@ -228,8 +228,11 @@ func (f *storeFacts) ServicesByDomain(ctx context.Context, domain string) ([]bei
 	return out, err
 }
 
-// OtherSubjectsUsing counts the filed subjects other than the order's own
-// that list the contact for a person other than the one giving it.
+// OtherSubjectsUsing counts the subjects other than the order's own that
+// list the contact for a person other than the one giving it: filed
+// subjects, and subjects whose orders are in progress (submitted, not yet
+// filed or abandoned) other than the order being checked. A subject that is
+// both filed and has an order in progress counts once.
 func (f *storeFacts) OtherSubjectsUsing(ctx context.Context, q rules.ContactQuery) (int, error) {
 	kind := map[rules.ContactKind]beian.ContactKind{
 		rules.ContactMobile: beian.ContactMobile, rules.ContactEmail: beian.ContactEmail, rules.ContactCertificate: beian.ContactCertificate,
@@ -237,57 +240,116 @@ func (f *storeFacts) OtherSubjectsUsing(ctx context.Context, q rules.ContactQuer
 	n := 0
 	err := f.view(ctx, func(tx beian.Tx) error {
 		ids, err := tx.SubjectsUsingContact(ctx, kind, q.Value)
-		if err != nil || len(ids) == 0 {
+		if err != nil {
+			return err
+		}
+		orderIDs, err := tx.OrdersUsingContact(ctx, beian.ContactUseQuery{Kind: kind, Value: q.Value, ExceptOrderID: q.OrderID,
+			ExceptSubjectCertificate: q.SubjectCertificate, ExceptPersonCertificate: q.PersonCertificate})
+		if err != nil || len(ids) == 0 && len(orderIDs) == 0 {
 			return err
 		}
 		own := ""
-		if q.SubjectCertificate != "" {
+		if q.SubjectCertificate != "" && len(ids) > 0 {
 			if r, err := notFoundIsNil(tx.FindRecordBySubjectCertificate(ctx, q.SubjectCertificate)); err != nil {
 				return err
 			} else if r != nil {
 				own = r.Subject.ID
 			}
 		}
+		// Subjects are told apart by certificate, so that a filed subject
+		// with an order in progress counts once.
+		subjects := map[string]bool{}
 		for _, id := range ids {
 			if id == own {
 				continue
 			}
-			if q.PersonCertificate != "" {
+			key := "record " + id
+			if q.PersonCertificate != "" || len(orderIDs) > 0 {
 				r, err := notFoundIsNil(tx.FindRecord(ctx, id))
 				if err != nil {
 					return err
 				}
-				if r != nil && samePersonUses(r, q) {
+				if r != nil && q.PersonCertificate != "" && samePersonUses(recordPersons(r), q) {
 					continue // the same person keeps the same contacts everywhere (§6.4.4)
 				}
+				if r != nil && r.Subject.Subject.CertificateNumber != "" {
+					key = normCert(r.Subject.Subject.CertificateNumber)
+				}
 			}
-			n++
+			subjects[key] = true
 		}
+		for _, id := range orderIDs {
+			o, err := notFoundIsNil(tx.FindOrder(ctx, id))
+			if err != nil {
+				return err
+			}
+			if o == nil || !o.State.InProgress() {
+				continue
+			}
+			cert := normCert(o.Snapshot.Subject.CertificateNumber)
+			if cert != "" && cert == normCert(q.SubjectCertificate) {
+				continue
+			}
+			if q.PersonCertificate != "" && samePersonUses(snapshotPersons(&o.Snapshot), q) {
+				continue
+			}
+			key := cert
+			if key == "" {
+				key = "order " + o.ID
+			}
+			subjects[key] = true
+		}
+		n = len(subjects)
 		return nil
 	})
 	return n, err
 }
 
-// samePersonUses reports whether, in record r, the contact belongs to the
+// recordPersons returns the responsible persons of a filed subject and its
+// services.
+func recordPersons(r *beian.Record) []*beian.Person {
+	out := []*beian.Person{&r.Subject.Subject.Principal}
+	for i := range r.Services {
+		s := &r.Services[i]
+		if s.Website != nil {
+			out = append(out, &s.Website.Principal)
+		}
+		if s.App != nil {
+			out = append(out, &s.App.Principal)
+		}
+	}
+	return out
+}
+
+// snapshotPersons returns the responsible persons an order names.
+func snapshotPersons(s *beian.Snapshot) []*beian.Person {
+	out := []*beian.Person{&s.Subject.Principal}
+	for i := range s.Websites {
+		out = append(out, &s.Websites[i].Principal)
+	}
+	for i := range s.Apps {
+		out = append(out, &s.Apps[i].Principal)
+	}
+	return out
+}
+
+// samePersonUses reports whether, among persons, the contact belongs to the
 // person with q.PersonCertificate.
-func samePersonUses(r *beian.Record, q rules.ContactQuery) bool {
-	match := func(p beian.Person) bool {
+func samePersonUses(persons []*beian.Person, q rules.ContactQuery) bool {
+	for _, p := range persons {
 		if normCert(p.CertificateNumber) != normCert(q.PersonCertificate) {
-			return false
+			continue
 		}
 		switch q.Kind {
 		case rules.ContactMobile:
-			return digits(p.Mobile) == digits(q.Value) || digits(p.EmergencyPhone) == digits(q.Value)
+			if digits(p.Mobile) == digits(q.Value) || digits(p.EmergencyPhone) == digits(q.Value) {
+				return true
+			}
 		case rules.ContactEmail:
-			return equalFold(p.Email, q.Value)
-		}
-		return true
-	}
-	if match(r.Subject.Subject.Principal) {
-		return true
-	}
-	for _, s := range r.Services {
-		if s.Website != nil && match(s.Website.Principal) || s.App != nil && match(s.App.Principal) {
+			if equalFold(p.Email, q.Value) {
+				return true
+			}
+		default:
 			return true
 		}
 	}

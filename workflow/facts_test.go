@@ -274,3 +274,77 @@ func findingsByRule(res rules.Result) map[string]rules.Finding {
 	}
 	return out
 }
+
+// TestContactOfOrderInProgress: a mobile that another subject's order in
+// progress gives blocks the submission as a filed subject's would (spec
+// §6.4.3), from the moment that order is submitted until it is abandoned.
+func TestContactOfOrderInProgress(t *testing.T) {
+	testenv.Dialects(t, func(t *testing.T, dialect string) {
+		w := newWorld(t, dialect)
+		ctx := context.Background()
+		const rule = "CONTACT-MOBILE-OTHER-SUBJECT"
+		snapA := fixture.Enterprise("11", 1)
+		oA, err := w.wf.CreateOrder(ctx, w.customer, workflow.CreateOrderInput{Type: beian.FirstFiling, Province: "11", Snapshot: snapA})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Globex files another subject whose (other) principal gives acme's
+		// principal's mobile.
+		_, globexOwner := w.newAccount(t, "globex")
+		snapB := fixture.Enterprise("31", 2)
+		snapB.Subject.Principal.Mobile = snapA.Subject.Principal.Mobile
+		snapB.Websites[0].Principal = snapB.Subject.Principal
+		if snapB.Subject.Principal.CertificateNumber == snapA.Subject.Principal.CertificateNumber {
+			t.Fatal("fixtures share a principal")
+		}
+		oB, err := w.wf.CreateOrder(ctx, globexOwner, workflow.CreateOrderInput{Type: beian.FirstFiling, Province: "31", Snapshot: snapB})
+		if err != nil {
+			t.Fatal(err)
+		}
+		finding := func(o *beian.Order) (rules.Finding, bool) {
+			t.Helper()
+			err := w.DB.View(ctx, func(tx beian.Tx) error {
+				var err error
+				o, err = tx.FindOrder(ctx, o.ID)
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			f, ok := findingsByRule(w.wf.Precheck(ctx, o, rules.ModeSubmit))[rule]
+			return f, ok
+		}
+
+		// Acme's draft is nobody's filing yet.
+		if f, ok := finding(oB); ok {
+			t.Errorf("another subject's draft counted: %+v", f)
+		}
+		if _, res, err := w.wf.Submit(ctx, w.customer, oA.ID, "a1"); err != nil {
+			t.Fatalf("submit acme: %v %+v", err, res.Findings)
+		}
+		// Submitted, it is: globex's pre-check blocks, on the principal's
+		// mobile, and so does its submission.
+		f, ok := finding(oB)
+		if !ok || f.Undecided || f.Severity != rules.Blocking || f.Field != "subject.principal.mobile" {
+			t.Errorf("acme in progress: %+v %v, want blocking on subject.principal.mobile", f, ok)
+		}
+		if _, _, err := w.wf.Submit(ctx, globexOwner, oB.ID, "b1"); err == nil {
+			t.Error("globex submitted a mobile acme's order in progress gives")
+		}
+		// Acme's own order does not count against itself.
+		if f, ok := finding(oA); ok {
+			t.Errorf("acme's order counted itself: %+v", f)
+		}
+
+		// Abandoned, acme's order no longer holds the mobile.
+		if _, err := w.wf.Abandon(ctx, w.customer, oA.ID); err != nil {
+			t.Fatal(err)
+		}
+		if f, ok := finding(oB); ok {
+			t.Errorf("abandoned order still counted: %+v", f)
+		}
+		if _, res, err := w.wf.Submit(ctx, globexOwner, oB.ID, "b2"); err != nil {
+			t.Fatalf("submit globex after acme abandoned: %v %+v", err, res.Findings)
+		}
+	})
+}
