@@ -98,6 +98,9 @@ type RecordStore interface {
 	FindRecordBySubjectCertificate(ctx context.Context, certificate string) (*Record, error)
 	// FindRecordByAccount returns the record bound to an account, or ENOTFOUND.
 	FindRecordByAccount(ctx context.Context, accountID string) (*Record, error)
+	// FindRecordByNumber returns the record of the subject with that
+	// subject ICP number, or ENOTFOUND; a live subject wins over cancelled ones.
+	FindRecordByNumber(ctx context.Context, number ICPNumber) (*Record, error)
 	// CreateRecordService inserts a filed service with its access records.
 	CreateRecordService(ctx context.Context, s *RecordService) error
 	// UpdateRecordService writes s and its access records if its Version

@@ -154,6 +154,15 @@ func (tx *Tx) FindRecordByAccount(ctx context.Context, accountID string) (*beian
 	return tx.findRecord(ctx, `SELECT `+subjectColumns+` FROM record_subjects WHERE account_id = ?`+liveFirst, accountID)
 }
 
+// FindRecordByNumber returns the record of the subject with that subject
+// ICP number, or ENOTFOUND; a live subject wins over cancelled ones.
+func (tx *Tx) FindRecordByNumber(ctx context.Context, number beian.ICPNumber) (*beian.Record, error) {
+	if number.IsZero() {
+		return nil, notFound("record")
+	}
+	return tx.findRecord(ctx, `SELECT `+subjectColumns+` FROM record_subjects WHERE icp_number = ?`+liveFirst, number.Subject().String())
+}
+
 // liveFirst orders subjects so that one not cancelled, and then the most
 // recently changed, comes first.
 const liveFirst = ` ORDER BY CASE WHEN status = 'cancelled' THEN 1 ELSE 0 END, updated_at DESC, id DESC LIMIT 1`

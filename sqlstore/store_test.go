@@ -445,6 +445,10 @@ func testRecords(t *testing.T, db *testDB) {
 			"FindRecord":                     func() (*beian.Record, error) { return tx.FindRecord(ctx, want.Subject.ID) },
 			"FindRecordByAccount":            func() (*beian.Record, error) { return tx.FindRecordByAccount(ctx, a.ID) },
 			"FindRecordBySubjectCertificate": func() (*beian.Record, error) { return tx.FindRecordBySubjectCertificate(ctx, subjectCert) },
+			// A service number finds its subject too.
+			"FindRecordByNumber": func() (*beian.Record, error) {
+				return tx.FindRecordByNumber(ctx, mustNumber("京ICP备2025012345号-2A"))
+			},
 		} {
 			got, err := find()
 			if err != nil {
@@ -459,6 +463,8 @@ func testRecords(t *testing.T, db *testDB) {
 		_, err := tx.FindRecord(ctx, "nope")
 		wantCode(t, err, beian.ENOTFOUND, "")
 		_, err = tx.FindRecordByAccount(ctx, "nope")
+		wantCode(t, err, beian.ENOTFOUND, "")
+		_, err = tx.FindRecordByNumber(ctx, mustNumber("京ICP备2025099999号"))
 		wantCode(t, err, beian.ENOTFOUND, "")
 
 		// example.cn is listed by both services, in different spellings.

@@ -6,6 +6,7 @@
 //	beian bureau-sim     run the provincial bureau simulator on its own
 //	beian migrate        apply database migrations and exit
 //	beian audit-verify   prove the audit chain has not been altered
+//	beian import-records import records filed before Beian (docs/record-import.md)
 //
 // Every flag has an environment variable (BEIAN_DB, BEIAN_LISTEN, …); flags
 // win over the environment.
@@ -35,6 +36,7 @@ Usage:
   beian bureau-sim    run the provincial bureau simulator on its own
   beian migrate       apply database migrations and exit
   beian audit-verify  verify the audit chain; exit 1 when it was altered
+  beian import-records  import records filed with MIIT before Beian; exit 1 when any is refused
   beian help          show this help
 
 Run "beian <command> -h" for the flags of a command.
@@ -55,6 +57,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = migrate(ctx, args[1:], stdout, stderr)
 	case "audit-verify":
 		err = auditVerify(ctx, args[1:], stdout, stderr)
+	case "import-records":
+		err = importRecords(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -69,7 +73,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 0
 	case errors.Is(err, errUsage):
 		return 2
-	case errors.Is(err, errAuditBroken):
+	case errors.Is(err, errAuditBroken), errors.Is(err, errImportRefused):
 		return 1
 	default:
 		fmt.Fprintf(stderr, "beian: %v\n", err)
