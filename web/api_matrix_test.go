@@ -347,7 +347,7 @@ func TestAPIAuthorisationMatrix(t *testing.T) {
 		ts := newTestServer(t, dialect)
 		m := &matrixEnv{ts: ts, people: map[string]*beian.User{}, sessions: map[string]*http.Client{}, tokens: map[string]string{}}
 		m.accountA, m.people[whoA] = ts.account("acme")
-		m.recordA = ts.apiRecordFor(m.accountA.ID, fixture.Enterprise("11", 0), "12345678")
+		m.recordA = ts.seedRecord(m.accountA.ID, fixture.Enterprise("11", 0), "12345678")
 		m.people[whoSubAdmin] = ts.user("acme-ops", beian.RoleSubUser, m.accountA.ID, beian.PolicyBeianAdministrator)
 		m.people[whoSubNone] = ts.user("acme-intern", beian.RoleSubUser, m.accountA.ID)
 		m.accountB, m.people[whoB] = ts.account("globex")

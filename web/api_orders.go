@@ -417,17 +417,8 @@ func (s *Server) apiOrderOperations(api huma.API) {
 		return s.apiWithPrecheck(ctx, o, pre), nil
 	})
 
-	action := func(id, path, summary, desc string, fn func(context.Context, *beian.User, string) (*beian.Order, error)) {
-		apiRegister(api, write, huma.Operation{
-			OperationID: id, Method: http.MethodPost, Path: "/orders/{id}/" + path, Tags: []string{"orders"},
-			Summary: summary, Description: desc, Errors: []int{http.StatusNotFound, http.StatusConflict},
-		}, func(ctx context.Context, in *apiOrderIDPath) (*apiOrderOutput, error) {
-			o, err := fn(ctx, apiUser(ctx), in.ID)
-			if err != nil {
-				return nil, err
-			}
-			return &apiOrderOutput{ETag: apiETag(o.Version), Body: s.apiOrderOf(apiUser(ctx), o)}, nil
-		})
+	action := func(id, path, summary, desc string, fn apiOrderStep) {
+		s.apiOrderAction(api, write, "orders", id, path, summary, desc, fn)
 	}
 	action("withdraw-order", "withdraw", "Withdraw an order (撤销备案)",
 		"Pulls an order in provider review (awaiting review, modified, awaiting bureau submission) back to draft to edit it. "+
@@ -485,4 +476,22 @@ func (s *Server) apiWithPrecheck(ctx context.Context, o *beian.Order, res *rules
 		out.Body.Precheck = newAPIPrecheck(*res)
 	}
 	return out
+}
+
+// apiOrderStep is a workflow action on one order by its ID.
+type apiOrderStep func(context.Context, *beian.User, string) (*beian.Order, error)
+
+// apiOrderAction registers POST /orders/{id}/<path>: the workflow step on
+// the order, answered with the order as it now is.
+func (s *Server) apiOrderAction(api huma.API, acc apiAccess, tag, id, path, summary, desc string, fn apiOrderStep) {
+	apiRegister(api, acc, huma.Operation{
+		OperationID: id, Method: http.MethodPost, Path: "/orders/{id}/" + path, Tags: []string{tag},
+		Summary: summary, Description: desc, Errors: []int{http.StatusNotFound, http.StatusConflict},
+	}, func(ctx context.Context, in *apiOrderIDPath) (*apiOrderOutput, error) {
+		o, err := fn(ctx, apiUser(ctx), in.ID)
+		if err != nil {
+			return nil, err
+		}
+		return &apiOrderOutput{ETag: apiETag(o.Version), Body: s.apiOrderOf(apiUser(ctx), o)}, nil
+	})
 }

@@ -16,7 +16,7 @@ func TestAPIRecordsAndStartFromRecord(t *testing.T) {
 	testenv.Dialects(t, func(t *testing.T, dialect string) {
 		ts := newTestServer(t, dialect)
 		acct, a := ts.account("acme")
-		rec := ts.apiRecordFor(acct.ID, fixture.Enterprise("11", 1), "12345678")
+		rec := ts.seedRecord(acct.ID, fixture.Enterprise("11", 1), "12345678")
 		c := ts.client(a)
 
 		list := decodeAPI[apiRecordList](t, ts.apiReq(c, "GET", "/records", nil))

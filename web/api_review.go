@@ -116,17 +116,8 @@ func (s *Server) apiReviewOperations(api huma.API) {
 		return out, nil
 	})
 
-	claim := func(id, path, summary, desc string, fn func(context.Context, *beian.User, string) (*beian.Order, error)) {
-		apiRegister(api, review, huma.Operation{
-			OperationID: id, Method: http.MethodPost, Path: "/orders/{id}/" + path, Tags: []string{"review"},
-			Summary: summary, Description: desc, Errors: []int{http.StatusNotFound, http.StatusConflict},
-		}, func(ctx context.Context, in *apiOrderIDPath) (*apiOrderOutput, error) {
-			o, err := fn(ctx, apiUser(ctx), in.ID)
-			if err != nil {
-				return nil, err
-			}
-			return &apiOrderOutput{ETag: apiETag(o.Version), Body: s.apiOrderOf(apiUser(ctx), o)}, nil
-		})
+	claim := func(id, path, summary, desc string, fn apiOrderStep) {
+		s.apiOrderAction(api, review, "review", id, path, summary, desc, fn)
 	}
 	claim("claim-order", "claim", "Claim an order for review",
 		"Assigns the order to the caller so colleagues skip it. Reviewers and admins; a claim held by a colleague answers 409 "+

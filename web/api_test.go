@@ -142,42 +142,5 @@ func apiVerifyBody(snap beian.Snapshot, resourceID string) map[string]any {
 		"certificate_number": s.CertificateNumber, "service_kind": "website", "service_name": snap.Websites[0].Domains[0], "resource_id": resourceID}
 }
 
-// apiRecordFor files snap's subject and websites under the account, each
-// website with a live access record here, and binds the account to it.
-func (ts *testServer) apiRecordFor(accountID string, snap beian.Snapshot, serial string) *beian.Record {
-	ts.t.Helper()
-	ctx := context.Background()
-	prov, _ := beian.ProvinceByCode(snap.Subject.Province)
-	num := beian.ICPNumber{Province: prov, Serial: serial}
-	var rec *beian.Record
-	ts.update(func(tx beian.Tx) error {
-		now := tx.Now()
-		s := &beian.RecordSubject{AccountID: accountID, Subject: snap.Subject, Number: num, Status: beian.RecordFiled, FiledAt: now}
-		if err := tx.CreateRecordSubject(ctx, s); err != nil {
-			return err
-		}
-		for i := range snap.Websites {
-			site := snap.Websites[i]
-			svc := &beian.RecordService{SubjectID: s.ID, Kind: beian.KindWebsite, Website: &site, Number: num.Service(i+1, beian.KindWebsite),
-				Status: beian.RecordFiled, FiledAt: now,
-				Access: []beian.AccessRecord{{Provider: "ours", Ours: true, IPs: site.IPs, Status: beian.AccessActive, CreatedAt: now}}}
-			if err := tx.CreateRecordService(ctx, svc); err != nil {
-				return err
-			}
-		}
-		a, err := tx.FindAccount(ctx, accountID)
-		if err != nil {
-			return err
-		}
-		a.SubjectCertificate = snap.Subject.CertificateNumber
-		if err := tx.UpdateAccount(ctx, a); err != nil {
-			return err
-		}
-		rec, err = tx.FindRecord(ctx, s.ID)
-		return err
-	})
-	return rec
-}
-
 // apiTestVideo is the start of an MP4 file: enough for the container check.
 var apiTestVideo = append([]byte{0, 0, 0, 0x20, 'f', 't', 'y', 'p', 'i', 's', 'o', 'm', 0, 0, 2, 0}, bytes.Repeat([]byte("mdat"), 4096)...)

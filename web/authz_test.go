@@ -103,7 +103,7 @@ func newPageWorld(t *testing.T, dialect string) *pageWorld {
 	}
 	m := &matrixEnv{ts: ts, people: map[string]*beian.User{}, sessions: map[string]*http.Client{}, tokens: map[string]string{}}
 	m.accountA, m.people[whoA] = ts.account("acme")
-	m.recordA = ts.apiRecordFor(m.accountA.ID, fixture.Enterprise("11", 0), "12345678")
+	m.recordA = ts.seedRecord(m.accountA.ID, fixture.Enterprise("11", 0), "12345678")
 	// A's sub-users hold their policies through a group, as the users
 	// page makes them, so that group changes by other rows keep them.
 	ops, err := ts.Workflow.CreateGroup(context.Background(), m.people[whoA], workflow.GroupInput{Name: "备案运维",
