@@ -121,7 +121,7 @@ func fieldLabel(s *beian.Snapshot, path string, lang beian.Lang) string {
 		}
 		return "已备案网站「" + d + "」"
 	case strings.HasPrefix(path, "materials["):
-		if i, _, ok := labelIndex(path, "materials"); ok && i < len(s.Materials) {
+		if i, _, ok := CutIndex(path, "materials"); ok && i < len(s.Materials) {
 			return labelText("label.materials", lang) + " › " + MaterialText(s.Materials[i].Purpose).In(lang)
 		}
 		return labelText("label.materials", lang)
@@ -183,7 +183,9 @@ func indexedLabel(zh, en string, n int, name string, lang beian.Lang) string {
 	return zh + " " + strconv.Itoa(n+1) + "「" + name + "」"
 }
 
-func labelIndex(path, list string) (int, string, bool) {
+// CutIndex cuts "<list>[n]" off the front of a field path, returning n and
+// the rest ("websites[1].domains[0]", "websites" → 1, ".domains[0]").
+func CutIndex(path, list string) (int, string, bool) {
 	rest, ok := strings.CutPrefix(path, list+"[")
 	if !ok {
 		return 0, "", false

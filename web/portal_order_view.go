@@ -232,9 +232,9 @@ func materialMarkRow(s *beian.Snapshot, path string) (string, bool) {
 		return "", false
 	}
 	owner := "subject"
-	if i, _, ok := cutIndex(service, "websites"); ok && i < len(s.Websites) {
+	if i, _, ok := rules.CutIndex(service, "websites"); ok && i < len(s.Websites) {
 		owner = s.Websites[i].ID
-	} else if i, _, ok := cutIndex(service, "apps"); ok && i < len(s.Apps) {
+	} else if i, _, ok := rules.CutIndex(service, "apps"); ok && i < len(s.Apps) {
 		owner = s.Apps[i].ID
 	}
 	return needRowID(purpose, owner, ""), true
@@ -244,19 +244,6 @@ func materialMarkRow(s *beian.Snapshot, path string) (string, bool) {
 // The notifications name marked fields the same way (rules.FieldLabel).
 func fieldLabel(tr translator, s *beian.Snapshot, path string) string {
 	return rules.FieldLabel(s, path).In(tr.lang)
-}
-
-func cutIndex(path, list string) (int, string, bool) {
-	rest, ok := strings.CutPrefix(path, list+"[")
-	if !ok {
-		return 0, "", false
-	}
-	end := strings.IndexByte(rest, ']')
-	if end < 0 {
-		return 0, "", false
-	}
-	n, err := strconv.Atoi(rest[:end])
-	return n, rest[end+1:], err == nil
 }
 
 // labelKey is the translation key of a field's label: the path without

@@ -241,22 +241,7 @@ func (c *Compliance) cancelAccessOrder(ctx context.Context, tx beian.Tx, rec *be
 		if svc == nil {
 			continue
 		}
-		if svc.Website != nil {
-			site := *svc.Website
-			site.RecordID = svc.ID
-			if site.ID == "" {
-				site.ID = svc.ID
-			}
-			snap.Websites = append(snap.Websites, site)
-		}
-		if svc.App != nil {
-			app := *svc.App
-			app.RecordID = svc.ID
-			if app.ID == "" {
-				app.ID = svc.ID
-			}
-			snap.Apps = append(snap.Apps, app)
-		}
+		addRecordService(&snap, svc)
 	}
 	o, err := c.w.createOrderTx(ctx, tx, complianceActor, CreateOrderInput{AccountID: rec.Subject.AccountID, Type: beian.CancelAccess,
 		Province: rec.Subject.Subject.Province, Snapshot: snap, RecordSubjectID: rec.Subject.ID, ServiceIDs: services})

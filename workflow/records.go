@@ -450,22 +450,7 @@ func (w *Workflow) StartFromRecord(ctx context.Context, u *beian.User, in Record
 		var ids []string
 		for _, s := range services {
 			ids = append(ids, s.ID)
-			if s.Website != nil {
-				site := *s.Website
-				site.RecordID = s.ID
-				if site.ID == "" {
-					site.ID = s.ID
-				}
-				snap.Websites = append(snap.Websites, site)
-			}
-			if s.App != nil {
-				app := *s.App
-				app.RecordID = s.ID
-				if app.ID == "" {
-					app.ID = s.ID
-				}
-				snap.Apps = append(snap.Apps, app)
-			}
+			addRecordService(&snap, s)
 		}
 		basis := &beian.OrderBasis{AccountID: rec.Subject.AccountID, Province: rec.Subject.Subject.Province, Nature: rec.Subject.Subject.Nature,
 			SubjectName: rec.Subject.Subject.Name, CertificateType: rec.Subject.Subject.CertificateType,
@@ -1017,4 +1002,25 @@ func init() {
 		"records.transfer_accepted":         {ZH: "目标账号已确认接收转移。", EN: "The target account accepted the transfer."},
 		"records.claim_taken":               {ZH: "该备案已被其他账号认领，或本账号已备案其他主体。", EN: "Another account has claimed this filing, or this account files another subject."},
 	})
+}
+
+// addRecordService puts a filed service into an order's snapshot, linked to
+// its record (and taking the record's ID when it has none of its own).
+func addRecordService(snap *beian.Snapshot, s *beian.RecordService) {
+	if s.Website != nil {
+		site := *s.Website
+		site.RecordID = s.ID
+		if site.ID == "" {
+			site.ID = s.ID
+		}
+		snap.Websites = append(snap.Websites, site)
+	}
+	if s.App != nil {
+		app := *s.App
+		app.RecordID = s.ID
+		if app.ID == "" {
+			app.ID = s.ID
+		}
+		snap.Apps = append(snap.Apps, app)
+	}
 }
