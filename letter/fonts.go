@@ -45,15 +45,8 @@ func (f Fonts) load() (*fontData, error) {
 		dst  *[]byte
 	}{{f.CJK, &d.cjk}, {f.Latin, &d.latin}} {
 		b, err := os.ReadFile(x.path)
-		if errors.Is(err, fs.ErrNotExist) {
-			hint := ""
-			if pkg := fontPackages[x.path]; pkg != "" {
-				hint = " (install the Debian package " + pkg + ")"
-			}
-			return nil, fmt.Errorf("letter: font %s not found%s", x.path, hint)
-		}
 		if err != nil {
-			return nil, fmt.Errorf("letter: font %s: %w", x.path, err)
+			return nil, fontError(x.path, err)
 		}
 		*x.dst = b
 	}
@@ -85,13 +78,25 @@ func defaultFonts() (*fontData, error) {
 // CheckFonts reports whether letters can be set: nil when both default
 // fonts are present, else an error naming the missing file and its
 // package. serve prints it at start, so that an operator learns before a
-// customer does.
+// customer does; it only looks for the files, which load reads later.
 func CheckFonts() error {
 	for _, p := range []string{DebianFonts.CJK, DebianFonts.Latin} {
 		if _, err := os.Stat(p); err != nil {
-			_, err := DebianFonts.load()
-			return err
+			return fontError(p, err)
 		}
 	}
 	return nil
+}
+
+// fontError names the font that cannot be read and, when it is missing,
+// the package that installs it.
+func fontError(path string, err error) error {
+	if errors.Is(err, fs.ErrNotExist) {
+		hint := ""
+		if pkg := fontPackages[path]; pkg != "" {
+			hint = " (install the Debian package " + pkg + ")"
+		}
+		return fmt.Errorf("letter: font %s not found%s", path, hint)
+	}
+	return fmt.Errorf("letter: font %s: %w", path, err)
 }

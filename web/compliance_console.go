@@ -84,12 +84,7 @@ func (s *Server) complianceCases(w http.ResponseWriter, r *http.Request) {
 		beian.SourceHSRW, beian.SourceOfficer} {
 		d.Sources = append(d.Sources, option{string(src), src.Text().In(tr.lang)})
 	}
-	if f.Offset > 0 {
-		d.Prev = "/console/compliance?" + queryWith(r.URL.Query(), "offset", strconv.Itoa(max(f.Offset-casesPerPage, 0)))
-	}
-	if f.Offset+casesPerPage < page.Total {
-		d.Next = "/console/compliance?" + queryWith(r.URL.Query(), "offset", strconv.Itoa(f.Offset+casesPerPage))
-	}
+	d.Prev, d.Next = pageLinks(r, f.Offset, page.Total)
 	s.render(w, r, http.StatusOK, "compliance/cases", s.consolePage(r, "compliance.cases.title", &d.consoleBase, d))
 }
 
@@ -188,12 +183,7 @@ func (s *Server) complianceSweeps(w http.ResponseWriter, r *http.Request) {
 	for _, run := range runs {
 		d.Rows = append(d.Rows, newSweepRow(tr, run))
 	}
-	if off > 0 {
-		d.Prev = "/console/compliance/sweeps?offset=" + strconv.Itoa(max(off-casesPerPage, 0))
-	}
-	if off+casesPerPage < total {
-		d.Next = "/console/compliance/sweeps?offset=" + strconv.Itoa(off+casesPerPage)
-	}
+	d.Prev, d.Next = pageLinks(r, off, total)
 	s.render(w, r, http.StatusOK, "compliance/sweeps", s.consolePage(r, "compliance.sweeps.title", &d.consoleBase, d))
 }
 
@@ -512,4 +502,17 @@ func unfiledResultName(tr translator, name string) string {
 		return label(tr, "compliance.unfiled_result."+k, name)
 	}
 	return name
+}
+
+// pageLinks are the links to the previous and next page of a list of
+// casesPerPage rows at offset, keeping the request's filters ("" where
+// there is no such page).
+func pageLinks(r *http.Request, offset, total int) (prev, next string) {
+	if offset > 0 {
+		prev = r.URL.Path + "?" + queryWith(r.URL.Query(), "offset", strconv.Itoa(max(offset-casesPerPage, 0)))
+	}
+	if offset+casesPerPage < total {
+		next = r.URL.Path + "?" + queryWith(r.URL.Query(), "offset", strconv.Itoa(offset+casesPerPage))
+	}
+	return prev, next
 }
